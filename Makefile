@@ -1,0 +1,44 @@
+# Newsroom: `make run` serves the seed newsroom, `make test` runs the whole suite.
+# Both start from a fresh clone: they create .venv and install what they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# Local development runs with DEBUG on unless the caller says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/newsroom.json
+	@echo
+	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/)."
+	@echo "Create an editor's login with: $(BIN)/python manage.py createsuperuser"
+	@echo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

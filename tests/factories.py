@@ -1,0 +1,74 @@
+"""Small factory_boy factories for the newsroom's models."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Person, Place, PlaceKind, Source, SourceKind, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@newsroom.test")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = SourceKind.AGENCY
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person Number{n}")
+    title = "Spokesperson"
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Place {n}")
+    kind = PlaceKind.CITY
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A draft by default; ``public=True`` makes it published an hour ago."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    class Params:
+        public = factory.Trait(
+            status=Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+
+    headline = factory.Sequence(lambda n: f"Story number {n} from the wire")
+    summary = "What happened, in a sentence."
+    body = "First paragraph of the story.\n\nSecond paragraph of the story."
+    byline = "By Agency"
+    source = factory.SubFactory(SourceFactory)
+    status = Status.DRAFT
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.people.set(extracted)
+
+    @factory.post_generation
+    def places(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.places.set(extracted)

@@ -1,0 +1,72 @@
+"""The seed newsroom that `make run` loads."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Person, Place, Source, Status
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "wire" / "000_286466b8b7328494.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_article_is_the_wire_copy(seed):
+    article = Article.objects.get()
+    raw = SEED.read_text(encoding="utf-8")
+    assert article.original_text == raw
+    assert article.byline == "By Trend"
+    assert article.source.slug == "trend"
+    assert article.status == Status.PUBLISHED
+    assert article.published_at.date().isoformat() == "2020-10-06"
+    assert article.paragraphs[0].startswith("Azerbaijani Defense Minister, Colonel-General")
+    assert len(article.paragraphs) == 10
+    # Every paragraph of the wire copy is in the body, word for word.
+    assert all(paragraph in raw for paragraph in article.paragraphs)
+    assert article in Article.objects.public()
+
+
+def test_seed_article_links_exactly_its_entities(seed):
+    article = Article.objects.get()
+    assert {p.slug for p in article.people.all()} == {"zakir-hasanov"}
+    assert {p.slug for p in article.places.all()} == {
+        "south-caucasus",
+        "azerbaijan",
+        "armenia",
+        "nagorno-karabakh",
+        "ganja",
+        "mingachevir",
+        "khizi",
+        "absheron",
+    }
+    assert article.dateline.slug == "baku"
+
+
+def test_seed_entities_carry_their_facts(seed):
+    trend = Source.objects.get(slug="trend")
+    assert "Trend" in trend.aliases
+    assert trend.kind == "agency"
+    assert Source.objects.get(slug="ministry-of-defense-of-azerbaijan").kind == "government"
+    hasanov = Person.objects.get(slug="zakir-hasanov")
+    assert (hasanov.honorific, hasanov.title) == (
+        "Colonel-General",
+        "Minister of Defense of Azerbaijan",
+    )
+    azerbaijan = Place.objects.get(slug="azerbaijan")
+    assert "Azerbaijani" in azerbaijan.aliases
+    assert azerbaijan.wikidata_id == "Q227"
+    assert azerbaijan.parent.slug == "south-caucasus"
+    assert Place.objects.get(slug="ganja").parent == azerbaijan
+    assert "Nagorno Karabakh" in Place.objects.get(slug="nagorno-karabakh").aliases
+    for place in Place.objects.exclude(kind="region"):
+        place.full_clean()
+        assert place.latitude is not None and place.longitude is not None
+
+
+def test_loading_twice_duplicates_nothing(seed):
+    counts = [model.objects.count() for model in (Article, Source, Person, Place)]
+    call_command("loaddata", "fixtures/newsroom.json", verbosity=0)
+    assert [model.objects.count() for model in (Article, Source, Person, Place)] == counts
+    assert counts == [1, 2, 1, 9]
+    assert Article.objects.get().places.count() == 8

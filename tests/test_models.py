@@ -1,0 +1,178 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Person, Place, Source, Status
+from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def violates(update):
+    """True when the database refuses ``update()`` with an IntegrityError."""
+    try:
+        with transaction.atomic():
+            update()
+    except IntegrityError:
+        return True
+    return False
+
+
+class TestConstraints:
+    def test_published_article_needs_a_publication_time(self):
+        article = ArticleFactory()
+        assert violates(
+            lambda: Article.objects.filter(pk=article.pk).update(
+                status=Status.PUBLISHED, published_at=None
+            )
+        )
+
+    def test_unknown_status_is_refused(self):
+        article = ArticleFactory()
+        assert violates(lambda: Article.objects.filter(pk=article.pk).update(status="deleted"))
+
+    def test_empty_headline_is_refused(self):
+        article = ArticleFactory()
+        assert violates(lambda: Article.objects.filter(pk=article.pk).update(headline=""))
+
+    def test_version_starts_at_one(self):
+        article = ArticleFactory()
+        assert article.version == 1
+        assert violates(lambda: Article.objects.filter(pk=article.pk).update(version=0))
+
+    @pytest.mark.parametrize("model_factory", [SourceFactory, PersonFactory, PlaceFactory])
+    def test_entity_slugs_are_unique(self, model_factory):
+        model_factory(slug="taken")
+        assert violates(lambda: model_factory(slug="taken"))
+
+    def test_article_slugs_are_unique(self):
+        ArticleFactory(slug="taken")
+        assert violates(lambda: ArticleFactory(slug="taken"))
+
+    @pytest.mark.parametrize("model", [Source, Person, Place])
+    def test_entity_name_is_required(self, model):
+        entity = model.objects.create(name="Named")
+        assert violates(lambda: model.objects.filter(pk=entity.pk).update(name=""))
+
+    @pytest.mark.parametrize(
+        ("latitude", "longitude"),
+        [("90.000001", "0"), ("-90.5", "0"), ("0", "180.000001"), ("0", "-181"), ("10", None)],
+    )
+    def test_coordinates_out_of_range_or_unpaired_are_refused(self, latitude, longitude):
+        place = PlaceFactory()
+        assert violates(
+            lambda: Place.objects.filter(pk=place.pk).update(
+                latitude=Decimal(latitude) if latitude else None,
+                longitude=Decimal(longitude) if longitude else None,
+            )
+        )
+
+    @pytest.mark.parametrize(("latitude", "longitude"), [("90", "180"), ("-90", "-180")])
+    def test_coordinates_at_the_limits_are_accepted(self, latitude, longitude):
+        place = PlaceFactory(latitude=Decimal(latitude), longitude=Decimal(longitude))
+        place.refresh_from_db()
+        assert place.latitude == Decimal(latitude)
+
+    def test_place_is_not_its_own_parent(self):
+        place = PlaceFactory()
+        assert violates(lambda: Place.objects.filter(pk=place.pk).update(parent=place))
+
+    def test_unknown_entity_kind_is_refused(self):
+        place, source = PlaceFactory(), SourceFactory()
+        assert violates(lambda: Place.objects.filter(pk=place.pk).update(kind="planet"))
+        assert violates(lambda: Source.objects.filter(pk=source.pk).update(kind="blog"))
+
+
+class TestValidation:
+    def test_a_loop_of_parents_is_a_form_error(self):
+        country = PlaceFactory(name="Country")
+        city = PlaceFactory(name="City", parent=country)
+        country.parent = city
+        with pytest.raises(ValidationError, match="inside itself"):
+            country.full_clean()
+
+    def test_published_without_time_is_a_form_error(self):
+        article = ArticleFactory.build(status=Status.PUBLISHED, published_at=None, source=None)
+        with pytest.raises(ValidationError) as error:
+            article.full_clean()
+        assert "published_at" in error.value.message_dict
+
+    def test_aliases_are_tidied(self):
+        place = PlaceFactory.build(name="Ganja", aliases=["  Gəncə ", "Gəncə", "", "Ganja"])
+        place.full_clean()
+        assert place.aliases == ["Gəncə"]
+
+    def test_aliases_must_be_a_list_of_names(self):
+        place = PlaceFactory.build(name="Ganja", aliases={"name": "Gəncə"})
+        with pytest.raises(ValidationError) as error:
+            place.full_clean()
+        assert "aliases" in error.value.message_dict
+
+    def test_wikidata_id_format(self):
+        person = PersonFactory.build(wikidata_id="227")
+        with pytest.raises(ValidationError) as error:
+            person.full_clean()
+        assert "wikidata_id" in error.value.message_dict
+
+
+class TestPublic:
+    def test_public_is_published_and_due(self):
+        now = timezone.now()
+        due = ArticleFactory(status=Status.PUBLISHED, published_at=now - timedelta(seconds=1))
+        ArticleFactory(status=Status.PUBLISHED, published_at=now + timedelta(minutes=5))
+        ArticleFactory(status=Status.DRAFT)
+        ArticleFactory(status=Status.REVIEW, published_at=now - timedelta(days=1))
+        ArticleFactory(status=Status.ARCHIVED, published_at=now - timedelta(days=1))
+        assert list(Article.objects.public()) == [due]
+
+    def test_scheduled_story_goes_public_at_its_second(self):
+        soon = timezone.now() + timedelta(seconds=2)
+        article = ArticleFactory(status=Status.PUBLISHED, published_at=soon)
+        assert not Article.objects.public().exists()
+        assert article.is_scheduled
+        Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
+        assert list(Article.objects.public()) == [article]
+
+    @pytest.mark.parametrize(
+        ("status", "offset", "expected"),
+        [
+            (Status.PUBLISHED, -60, True),
+            (Status.PUBLISHED, 60, False),
+            (Status.DRAFT, -60, False),
+            (Status.REVIEW, -60, False),
+            (Status.ARCHIVED, -60, False),
+        ],
+    )
+    def test_is_public_agrees_with_public(self, status, offset, expected):
+        article = ArticleFactory(
+            status=status, published_at=timezone.now() + timedelta(seconds=offset)
+        )
+        assert article.is_public is expected
+        assert Article.objects.public().filter(pk=article.pk).exists() is expected
+
+    def test_newest_first(self):
+        now = timezone.now()
+        old = ArticleFactory(public=True, published_at=now - timedelta(days=2))
+        new = ArticleFactory(public=True, published_at=now - timedelta(hours=1))
+        assert list(Article.objects.public().for_listing()) == [new, old]
+
+
+class TestPresentation:
+    def test_str_and_urls(self):
+        article = ArticleFactory(headline="Ganja shelled", public=True)
+        place = PlaceFactory(name="Ganja")
+        person = PersonFactory(name="Zakir Hasanov")
+        source = SourceFactory(name="Trend News Agency")
+        assert str(article) == "Ganja shelled"
+        assert article.get_absolute_url() == "/articles/ganja-shelled/"
+        assert (str(place), place.get_absolute_url()) == ("Ganja", "/places/ganja/")
+        assert person.get_absolute_url() == "/people/zakir-hasanov/"
+        assert source.get_absolute_url() == "/sources/trend-news-agency/"
+
+    def test_paragraphs_split_on_blank_lines(self):
+        article = ArticleFactory.build(body="One.\n\n\n\nTwo\nstill two.\n\n  \n\nThree.")
+        assert article.paragraphs == ["One.", "Two\nstill two.", "Three."]
