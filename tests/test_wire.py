@@ -1,0 +1,476 @@
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from articles import wire
+from articles.wire import WireError
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "wire" / "000_286466b8b7328494.txt"
+SAMPLES = Path(__file__).resolve().parent / "wire"
+BAKU_TIME = timezone(timedelta(hours=4))
+
+
+def sample(name):
+    return (SAMPLES / name).read_bytes()
+
+
+@pytest.fixture
+def seed_text():
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed(seed_text):
+    return wire.parse(SEED.read_bytes())
+
+
+class TestSeed:
+    def test_byline_and_agency(self, seed):
+        assert seed.format == "text"
+        assert seed.byline == "By Trend"
+        assert seed.agency == "Trend"
+
+    def test_paragraphs_are_the_files_paragraphs(self, seed, seed_text):
+        assert len(seed.paragraphs) == 10
+        for paragraph in seed.paragraphs:
+            assert paragraph in seed_text
+        assert seed.paragraphs[0].startswith("Azerbaijani Defense Minister, Colonel-General")
+        assert seed.paragraphs[-1].endswith("and the surrounding districts.")
+        assert seed.body == "\n\n".join(seed.paragraphs)
+
+    def test_headline_is_derived_from_the_first_sentence(self, seed):
+        assert seed.headline_derived is True
+        assert seed.headline.startswith("Azerbaijani Defense Minister")
+        assert len(seed.headline) <= wire.HEADLINE_MAX_LENGTH
+        lead = seed.paragraphs[0]
+        assert lead.startswith(seed.headline)
+        assert lead[len(seed.headline)] == " "
+        assert seed.headline[-1].isalnum()
+
+    def test_plain_text_has_no_dateline_or_agency_metadata(self, seed):
+        assert seed.dateline == ""
+        assert seed.summary == ""
+        assert seed.agency_id == ""
+        assert seed.sent_at is None
+
+    def test_keeps_the_text_as_received(self, seed, seed_text):
+        assert seed.text == seed_text
+
+    def test_messy_resend_has_the_same_paragraphs_and_hash(self, seed, seed_text):
+        lines = [f"{line}  " if line else " \t" for line in seed_text.split("\n")]
+        messy = "\ufeff" + "\r\n".join(lines).replace(" \t\r\n", " \t\r\n\r\n\r\n")
+        assert "  \r\n \t\r\n\r\n\r\n" in messy
+        resent = wire.parse(messy.encode("utf-8"))
+        assert resent.paragraphs == seed.paragraphs
+        assert resent.byline == seed.byline
+        assert wire.content_hash(resent) == wire.content_hash(seed)
+        assert resent.text == messy.removeprefix("\ufeff")
+
+    def test_str_input_is_parsed_like_bytes(self, seed, seed_text):
+        assert wire.parse(seed_text) == seed
+
+    def test_content_hash_changes_with_the_text(self, seed, seed_text):
+        corrected = wire.parse(seed_text.replace("20 percent", "25 percent"))
+        assert len(wire.content_hash(seed)) == 64
+        assert wire.content_hash(corrected) != wire.content_hash(seed)
+
+
+class TestPlainText:
+    def test_dateline_is_read_and_the_paragraph_kept(self):
+        lead = "BAKU, Azerbaijan, Oct. 6 (Trend) — The minister met Mr. Aliyev. He left."
+        story = wire.parse_text(f"BY AZERTAC\n\n{lead}\n\nA second paragraph.")
+        assert story.dateline == "BAKU"
+        assert story.paragraphs[0] == lead
+        assert story.byline == "BY AZERTAC"
+        assert story.agency == "AZERTAC"
+        assert story.headline == "The minister met Mr. Aliyev"
+
+    @pytest.mark.parametrize(
+        ("lead", "dateline"),
+        [
+            ("GƏNCƏ, Azerbaijan, Oct. 11 (Trend) — Missiles hit the city.", "GƏNCƏ"),
+            ("NAGORNO-KARABAKH, Oct. 6 — Fighting continued.", "NAGORNO-KARABAKH"),
+            ("Azerbaijan responded, the ministry said, with a counter-offensive.", ""),
+            ("Azerbaijan responded with a counter-offensive along the entire front.", ""),
+            ("U.S., Russia and France called for a ceasefire.", ""),
+            ("UN, in a statement, called for calm.", ""),
+        ],
+    )
+    def test_dateline_only_for_a_capitalised_place(self, lead, dateline):
+        assert wire.parse_text(f"By Trend\n\n{lead}").dateline == dateline
+
+    def test_byline_line_directly_followed_by_the_lead(self):
+        story = wire.parse_text("By Trend\nBAKU, Oct. 6 — The minister spoke.")
+        assert story.byline == "By Trend"
+        assert story.paragraphs == ("BAKU, Oct. 6 — The minister spoke.",)
+
+    def test_a_lead_starting_with_by_is_not_a_byline(self):
+        story = wire.parse_text("By noon on Tuesday\nthe troops had reached the river.")
+        assert story.byline == ""
+        assert story.agency == ""
+        assert story.paragraphs == ("By noon on Tuesday the troops had reached the river.",)
+
+    def test_without_byline(self):
+        story = wire.parse_text("One paragraph.\n\n\n\nAnother paragraph.")
+        assert story.byline == ""
+        assert story.paragraphs == ("One paragraph.", "Another paragraph.")
+
+
+class TestNormalisation:
+    def test_normalize(self):
+        text = "\ufeffBy Trend \r\n\r\n\r\nOne\u00a0two\u2009three \rwrapped\t \n\n\n\n  \nLast  "
+        assert wire.normalize(text) == "By Trend\n\nOne two three\nwrapped\n\nLast"
+
+    def test_split_paragraphs_joins_wrapped_lines(self):
+        text = "First  line\nwrapped here.\n\n \n\nSecond\u00a0paragraph.\r\n"
+        assert wire.split_paragraphs(text) == ["First line wrapped here.", "Second paragraph."]
+
+    def test_split_paragraphs_of_nothing(self):
+        assert wire.split_paragraphs(" \n\n \r\n") == []
+
+
+class TestDeriveHeadline:
+    def test_abbreviations_do_not_end_the_sentence(self):
+        lead = (
+            "On Sept. 27 the Col. Gen. said U.S. and U.N. observers led by J. Smith "
+            "counted 3.5 times more shells. No. 2 was next."
+        )
+        assert wire.derive_headline([lead]) == (
+            "On Sept. 27 the Col. Gen. said U.S. and U.N. observers led by J. Smith "
+            "counted 3.5 times more shells"
+        )
+
+    def test_question_mark_is_kept(self):
+        assert wire.derive_headline(["Will talks resume? Nobody knows."]) == "Will talks resume?"
+
+    def test_long_sentence_is_cut_at_a_word(self):
+        lead = (
+            "The minister, speaking to reporters in the capital after a four-hour meeting "
+            "of the security council, said that the government would, for the time being, "
+            "keep all border crossings closed."
+        )
+        headline = wire.derive_headline([lead])
+        assert len(headline) <= wire.HEADLINE_MAX_LENGTH
+        assert lead.startswith(headline)
+        assert lead[len(headline)] in " ,"
+        assert headline[-1] not in ",:;-—"
+        assert headline.rsplit(" ", 1)[-1] not in {"the", "for", "of", "would"}
+
+    def test_a_word_longer_than_the_limit_is_cut(self):
+        assert wire.derive_headline(["x" * 200]) == "x" * wire.HEADLINE_MAX_LENGTH
+
+    def test_first_non_empty_paragraph(self):
+        assert wire.derive_headline(["", "Talks resumed. More later."]) == "Talks resumed"
+        assert wire.derive_headline([]) == ""
+
+
+class TestNinjs:
+    def test_ninjs_1(self):
+        story = wire.parse(sample("ninjs1_trend.json"))
+        assert story.format == "ninjs"
+        assert story.headline == (
+            "Azerbaijan's gas exports via Southern Gas Corridor rise in September"
+        )
+        assert story.headline_derived is False
+        assert story.byline == "By Trend"
+        assert story.agency == "Trend"
+        assert story.dateline == "Baku"
+        assert story.agency_id == "urn:newsml:trend.az:20201007:2891144"
+        assert story.sent_at == datetime(2020, 10, 7, 9, 15, tzinfo=BAKU_TIME)
+        assert story.summary.startswith("Gas exports through the Southern Gas Corridor")
+
+    def test_ninjs_1_prefers_the_html_body_for_its_paragraph_breaks(self):
+        story = wire.parse(sample("ninjs1_trend.json"))
+        assert story.paragraphs == (
+            "BAKU, Azerbaijan, Oct. 7 (Trend) — Azerbaijan exported 1.1 billion cubic meters "
+            "of natural gas through the Southern Gas Corridor in September, the Ministry of "
+            "Energy said on Wednesday.",
+            "The figure is 8 percent higher than in August, according to the ministry’s "
+            "monthly report.",
+            "Most of the volume went to Turkey via the Trans-Anatolian Pipeline.",
+        )
+
+    def test_ninjs_2(self):
+        story = wire.parse(sample("ninjs2_azertac.json"))
+        assert story.headline == "Ganja comes under missile fire for the second time in a week"
+        assert story.headline_derived is False
+        assert story.byline == ""
+        assert story.agency == "AZERTAC"
+        assert story.dateline == "Ganja"
+        assert story.agency_id == "http://azertag.az/en/xeber/1612345"
+        assert story.sent_at == datetime(2020, 10, 8, 14, 30, tzinfo=UTC)
+        assert story.summary == "Residential areas of Ganja were hit by missiles on Thursday."
+        assert story.paragraphs == (
+            "Residential areas of Ganja, Azerbaijan's second largest city, were hit by "
+            "missiles on Thursday, the Prosecutor General's Office said.",
+            "According to preliminary information, several houses were destroyed.",
+            "Emergency services are working at the scene.",
+        )
+
+    def test_ninjs_2_html_body_without_headline(self):
+        story = wire.parse(
+            '{"uri": "urn:x:1", "by": "By Report", "bodies": [{"contenttype": "text/html", '
+            '"value": "<div><p>BAKU, Oct. 6 \\u2014 Talks <i>resumed</i>. Late.</p>'
+            '<p>Second.</p></div>"}], "versioncreated": "2020-10-06T10:00:00"}'
+        )
+        assert story.paragraphs == ("BAKU, Oct. 6 — Talks resumed. Late.", "Second.")
+        assert story.headline == "Talks resumed"
+        assert story.headline_derived is True
+        assert story.dateline == "BAKU"
+        assert story.sent_at is None  # no offset: the moment cannot be placed
+
+    def test_html_body_without_paragraph_elements(self):
+        story = wire.parse_ninjs(
+            '{"uri": "u", "body_html": "<div>One line<br>wrapped.</div><div>Two.</div>"}'
+        )
+        assert story.paragraphs == ("One line wrapped.", "Two.")
+
+    def test_hostile_markup_comes_out_as_plain_text(self):
+        story = wire.parse(sample("ninjs2_hostile.json"))
+        assert story.headline == "Minister visits Ganja"
+        assert story.byline == "By Trend"
+        assert story.paragraphs == (
+            "The minister visited Ganja on Monday.",
+            "He met residents & officials. Escaped markup is text.",
+        )
+        for field in (story.headline, story.byline, story.summary, *story.paragraphs):
+            assert "<" not in field
+            assert "alert" not in field
+            assert "cookie" not in field
+
+
+class TestNitf:
+    def test_nitf_with_namespace(self):
+        story = wire.parse(sample("nitf_trend.xml"))
+        assert story.format == "nitf"
+        assert story.headline == "Defense Minister Hasanov holds special service meeting"
+        assert story.headline_derived is False
+        assert story.byline == "By Trend"
+        assert story.agency == "Trend"
+        assert story.dateline == "Baku"
+        assert story.summary == "Azerbaijan's defense minister chaired a special service meeting."
+        assert story.agency_id == "TREND-2020-10-06-0042"
+        assert story.sent_at == datetime(2020, 10, 6, 12, 0, tzinfo=BAKU_TIME)
+        assert len(story.paragraphs) == 3
+        assert story.paragraphs[0] == (
+            "Azerbaijani Defense Minister, Colonel-General Zakir Hasanov chaired the holding "
+            "of a special service meeting on October 6, Trend reports referring to the ministry."
+        )
+        assert "use Iskander tactical missile systems" in story.paragraphs[2]
+
+    def test_nitf_without_namespace(self):
+        story = wire.parse(sample("nitf_plain.xml"))
+        assert story.headline == "Vienna extends tram line to Seestadt"
+        assert story.byline == ""
+        assert story.agency == "APA"
+        assert story.dateline == "VIENNA"
+        assert story.agency_id == "APA-0417"
+        assert story.sent_at == datetime(2020, 10, 6, 8, 30, tzinfo=timezone(timedelta(hours=2)))
+        assert story.paragraphs[1] == "Construction is due to start next spring."
+
+    def test_hostile_markup_comes_out_as_plain_text(self):
+        story = wire.parse(sample("nitf_hostile.xml"))
+        assert story.headline == "Breaking news from Baku"
+        assert story.paragraphs == (
+            "First paragraph. Still the first paragraph.",
+            "Second paragraph & more.",
+        )
+        assert story.sent_at is None
+
+    def test_nitf_without_headline_derives_one(self):
+        story = wire.parse(
+            b"<nitf><body><body.content><p>Talks resumed on Monday. Later more.</p>"
+            b"</body.content></body></nitf>"
+        )
+        assert story.headline == "Talks resumed on Monday"
+        assert story.headline_derived is True
+
+
+def test_a_public_doctype_is_read_not_fetched():
+    # Real NITF feeds declare their DTD; it is neither fetched nor needed.
+    story = wire.parse(sample("dtd.xml"))
+    assert story.format == "nitf"
+    assert story.paragraphs == ("A story that asks for its DTD to be fetched.",)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(b"", "empty: no bytes received", id="empty"),
+        pytest.param(b" \r\n\t\n \xc2\xa0", "empty: only whitespace", id="whitespace"),
+        pytest.param(
+            b"a" * (wire.MAX_WIRE_BYTES + 1),
+            "too large: 1,000,001 bytes, the limit is 1,000,000 bytes",
+            id="too-large",
+        ),
+        pytest.param(
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+            "binary data, not text (contains NUL bytes)",
+            id="png",
+        ),
+        pytest.param(b"By Trend\n\nText\x00more", "binary data", id="nul"),
+        pytest.param(
+            b"\x01\x02\x03\x04\x05\x06 abc",
+            "binary data, not text (mostly control characters)",
+            id="control-characters",
+        ),
+        pytest.param(
+            "Café in Baku".encode("latin-1"),
+            "not UTF-8 text (invalid byte at offset 3)",
+            id="latin-1",
+        ),
+        pytest.param(b"By Trend\r\n\r\n", "no body", id="byline-only"),
+        pytest.param(b'{"uri": "urn:x", "headline": ', "malformed JSON", id="malformed-json"),
+        pytest.param(b'{"a":' * 100_000, "malformed JSON (nested too deeply)", id="deep-json"),
+        pytest.param(b'[{"uri": "urn:x"}]', "JSON array, not a ninjs object", id="json-array"),
+        pytest.param(
+            b'{"headline": "H", "body_text": "Text."}',
+            "not ninjs: no uri",
+            id="json-without-uri",
+        ),
+        pytest.param(b'{"uri": "urn:x", "headline": "H"}', "no body", id="ninjs-without-body"),
+        pytest.param(
+            sample("malformed.xml"),
+            "malformed XML (mismatched tag: line 3, column 48)",
+            id="malformed-xml",
+        ),
+        pytest.param(
+            sample("not_nitf.xml"),
+            "XML that is not NITF (the root element is <rss>)",
+            id="not-nitf",
+        ),
+        pytest.param(
+            b"<nitf><body><body.content><p> </p></body.content></body></nitf>",
+            "no body",
+            id="nitf-without-body",
+        ),
+        pytest.param(
+            sample("billion_laughs.xml"),
+            "XML with entity declarations or external references is refused",
+            id="billion-laughs",
+        ),
+        pytest.param(
+            sample("external_entity.xml"),
+            "XML with entity declarations or external references is refused",
+            id="external-entity",
+        ),
+        pytest.param(
+            b'<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY agency "Trend">]>'
+            b"<nitf><body><body.content><p>By &agency;</p></body.content></body></nitf>",
+            "XML with entity declarations or external references is refused",
+            id="internal-entity",
+        ),
+    ],
+)
+def test_refused_copy_says_why(data, reason):
+    with pytest.raises(WireError) as refused:
+        wire.parse(data)
+    assert str(refused.value).startswith(reason)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_external_entity_reads_no_file():
+    with pytest.raises(WireError) as refused:
+        wire.parse_nitf(sample("external_entity.xml").decode())
+    assert "root:" not in str(refused.value)
+    assert refused.value.__context__ is None or "root:" not in str(refused.value.__context__)
+
+
+def test_str_input_gets_the_same_limits():
+    with pytest.raises(WireError, match="too large"):
+        wire.parse("a" * (wire.MAX_WIRE_BYTES + 1))
+    with pytest.raises(WireError, match="no body"):
+        wire.parse("\ufeffBy Trend")
+
+
+def test_decode_strips_the_bom():
+    assert wire.decode(b"\xef\xbb\xbfBy Trend\n\nText.") == "By Trend\n\nText."
+
+
+def test_text_starting_with_a_bracket_is_plain_text():
+    story = wire.parse(b"[UPDATE] Talks resumed on Monday.\n\nMore to follow.")
+    assert story.format == "text"
+    assert story.paragraphs[0] == "[UPDATE] Talks resumed on Monday."
+
+
+class TestSimilarity:
+    @pytest.fixture
+    def unrelated(self):
+        return wire.parse(sample("unrelated.txt"))
+
+    def test_added_paragraph_is_an_update(self, seed):
+        extended = seed.body + "\n\nAzerbaijan's foreign ministry said talks could resume."
+        score = wire.similarity(wire.shingles(seed.body), wire.shingles(extended))
+        assert score >= wire.SIMILARITY_THRESHOLD
+
+    def test_corrected_figure_is_an_update(self, seed):
+        corrected = seed.body.replace("20 percent", "25 percent")
+        assert corrected != seed.body
+        score = wire.similarity(wire.shingles(seed.body), wire.shingles(corrected))
+        assert score >= wire.SIMILARITY_THRESHOLD
+
+    def test_unrelated_story_is_not(self, seed, unrelated):
+        assert abs(len(unrelated.body) - len(seed.body)) < 400
+        score = wire.similarity(wire.shingles(seed.body), wire.shingles(unrelated.body))
+        assert score < 0.2
+
+    def test_bands_of_near_duplicates_meet(self, seed):
+        original = wire.minhash_bands(wire.shingles(seed.body))
+        extended = seed.body + "\n\nAzerbaijan's foreign ministry said talks could resume."
+        corrected = seed.body.replace("20 percent", "25 percent")
+        for update in (extended, corrected):
+            assert set(original) & set(wire.minhash_bands(wire.shingles(update)))
+
+    def test_bands_of_unrelated_stories_do_not(self, seed, unrelated):
+        seed_bands = wire.minhash_bands(wire.shingles(seed.body))
+        unrelated_bands = wire.minhash_bands(wire.shingles(unrelated.body))
+        assert not set(seed_bands) & set(unrelated_bands)
+
+    def test_band_keys(self, seed):
+        bands = wire.minhash_bands(wire.shingles(seed.body))
+        assert len(bands) == 16
+        assert [key[:3] for key in bands] == [f"{band:02d}:" for band in range(16)]
+        assert all(len(key) == 19 for key in bands)
+        assert wire.minhash_bands(wire.shingles(seed.body)) == bands
+        assert len(wire.minhash_bands(wire.shingles(seed.body), bands=4, rows=5)) == 4
+        assert wire.minhash_bands(frozenset()) == []
+
+    def test_bands_are_the_same_in_another_process(self, seed):
+        code = (
+            "from pathlib import Path; from articles import wire; "
+            f"story = wire.parse(Path({str(SEED)!r}).read_bytes()); "
+            "print(','.join(wire.minhash_bands(wire.shingles(story.body))))"
+        )
+        other = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": "12345"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert other.stdout.strip().split(",") == wire.minhash_bands(wire.shingles(seed.body))
+
+    def test_shingles_are_stable_64_bit_ints(self):
+        # Computed once; a change of hashing invalidates every stored key.
+        assert wire.shingles("Azerbaijani Defense Minister") == frozenset({18351799238108523439})
+        assert wire.shingles("AZERBAIJANI defense, minister!") == wire.shingles(
+            "Azerbaijani Defense Minister"
+        )
+
+    def test_shingle_counts(self):
+        assert len(wire.shingles("one two three four five")) == 3
+        assert len(wire.shingles("one two")) == 1
+        assert wire.shingles("") == frozenset()
+        assert wire.shingles(" — ") == frozenset()
+
+    def test_similarity_edges(self):
+        a = wire.shingles("one two three four")
+        assert wire.similarity(a, a) == 1.0
+        assert wire.similarity(frozenset(), frozenset()) == 0.0
+        assert wire.similarity(a, frozenset()) == 0.0
