@@ -4,14 +4,19 @@ Business rules live here, once: what "public" means is ``ArticleQuerySet.public(
 and every surface (pages, feeds, sitemaps, search, API) calls it.
 """
 
+import reversion
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from articles import wire
 from articles.slugs import slugify_text
 
 SLUG_MAX_LENGTH = 120
@@ -73,6 +78,24 @@ class SluggedModel(models.Model):
         return f"{base}-{suffix}"
 
 
+GAZETTEER_VERSION_KEY = "linking:gazetteer-version"
+
+
+def bump_gazetteer_version():
+    """Tell every process that entity names changed, so linkers rebuild their automaton."""
+    try:
+        cache.incr(GAZETTEER_VERSION_KEY)
+    except ValueError:  # the key expired or was never set
+        cache.set(GAZETTEER_VERSION_KEY, 1, timeout=None)
+
+
+def gazetteer_changed():
+    # Now, for this transaction's own linking, and again at commit: another
+    # process that rebuilt in between read the names before they were committed.
+    bump_gazetteer_version()
+    transaction.on_commit(bump_gazetteer_version)
+
+
 class EntityManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -106,6 +129,27 @@ class Entity(SluggedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Rebuilding the linker's automaton is costly with a large gazetteer:
+        # only a new entity or a change of its names calls for it.
+        names_changed = getattr(self, "_loaded_names", None) != self.names
+        super().save(*args, **kwargs)
+        if names_changed:
+            gazetteer_changed()
+            self._loaded_names = self.names
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        gazetteer_changed()
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        loaded = {"name", "aliases"} <= set(field_names)
+        instance._loaded_names = instance.names if loaded else None
+        return instance
 
     def natural_key(self):
         return (self.slug,)
@@ -141,10 +185,16 @@ class Source(Entity):
     kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.OTHER)
     url = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Made by the wire desk from an unknown byline: check its name, kind and aliases.",
+    )
 
     class Meta(Entity.Meta):
         constraints = [
             *Entity.Meta.constraints,
+            # Bylines resolve by name, so two sources may not share one.
+            models.UniqueConstraint(Lower("name"), name="articles_source_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values), name="articles_source_kind_valid"
             ),
@@ -283,13 +333,32 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "dateline").prefetch_related("people", "places")
 
 
+class EditConflict(Exception):
+    """Someone saved the article after this copy of it was read."""
+
+    def __init__(self, current):
+        self.current = current
+        who = current.updated_by.get_username() if current.updated_by else "someone else"
+        when = timezone.localtime(current.updated_at).strftime("%H:%M:%S on %d %b %Y")
+        super().__init__(
+            f"{who} saved this story at {when} (version {current.version}) after you opened it."
+        )
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
+# Rejections are linking's bookkeeping, not part of the story's history.
+@reversion.register(exclude=["rejected_people", "rejected_places", "rejected_sources"])
 class Article(SluggedModel):
     headline = models.CharField(max_length=300)
+    headline_needs_review = models.BooleanField(
+        "headline needs an editor",
+        default=False,
+        help_text="The headline was cut from the wire copy's first sentence: write a real one.",
+    )
     summary = models.TextField(blank=True, help_text="One or two sentences: the story's point.")
     body = models.TextField(
         blank=True, help_text="The story's text. Separate paragraphs with a blank line."
@@ -300,6 +369,18 @@ class Article(SluggedModel):
     )
     people = models.ManyToManyField(Person, blank=True, related_name="articles")
     places = models.ManyToManyField(Place, blank=True, related_name="articles")
+    mentioned_sources = models.ManyToManyField(
+        Source,
+        blank=True,
+        related_name="mentioning_articles",
+        verbose_name="sources mentioned",
+        help_text="Agencies, outlets and bodies the text names (the byline's agency is Source).",
+    )
+    # Links an editor removed although the text names the entity: linking
+    # never puts them back.
+    rejected_people = models.ManyToManyField(Person, blank=True, editable=False, related_name="+")
+    rejected_places = models.ManyToManyField(Place, blank=True, editable=False, related_name="+")
+    rejected_sources = models.ManyToManyField(Source, blank=True, editable=False, related_name="+")
     dateline = models.ForeignKey(
         Place,
         on_delete=models.SET_NULL,
@@ -366,8 +447,37 @@ class Article(SluggedModel):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # Every write of a stored article moves its version, so API clients'
+        # ETags change and an editor holding an older copy is told.
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save_checked(self, *, expected_version, by=None):
+        """Save only if nobody saved since ``expected_version`` was read.
+
+        One conditional UPDATE decides, so this holds across processes and
+        servers: of two simultaneous saves from the same version exactly one
+        claims it, and the other gets EditConflict naming who won and when.
+        Admin, API and wire desk all save edits through here.
+        """
+        with transaction.atomic():
+            claimed = Article.objects.filter(pk=self.pk, version=expected_version).update(
+                version=expected_version + 1
+            )
+            if not claimed:
+                current = Article.objects.select_related("updated_by").get(pk=self.pk)
+                raise EditConflict(current)
+            self.version = expected_version
+            if by is not None:
+                self.updated_by = by
+            self.save()
 
     def natural_key(self):
         return (self.slug,)
@@ -392,7 +502,105 @@ class Article(SluggedModel):
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
+    @property
+    def linkable_text(self):
+        """The text linking reads: headline, summary and body."""
+        return "\n\n".join(part for part in (self.headline, self.summary, self.body) if part)
+
     def clean(self):
         super().clean()
         if self.status == Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "A published story needs a publication time."})
+
+
+class WireOutcome(models.TextChoices):
+    CREATED = "created", "Created a draft"
+    REVISED = "revised", "Revised the draft in place"
+    PENDING = "pending", "Update waiting for an editor"
+    ACCEPTED = "accepted", "Update accepted"
+    IGNORED = "ignored", "Update ignored"
+
+
+class WireItemQuerySet(models.QuerySet):
+    def applied(self):
+        """Copies whose text is (or was) the article's body."""
+        return self.filter(
+            outcome__in=[WireOutcome.CREATED, WireOutcome.REVISED, WireOutcome.ACCEPTED]
+        )
+
+    def pending(self):
+        return self.filter(outcome=WireOutcome.PENDING)
+
+
+class WireItem(models.Model):
+    """One piece of agency copy as received, and what the wire desk did with it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wire_items")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="wire_items"
+    )
+    format = models.CharField(max_length=10)
+    agency_id = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The agency's own id for the story (ninjs uri, NITF doc-id).",
+    )
+    byline = models.CharField(max_length=200, blank=True)
+    headline = models.CharField(max_length=300)
+    text = models.TextField(help_text="The copy exactly as received.")
+    content_hash = models.CharField(max_length=64, unique=True)
+    origin = models.CharField(max_length=500, blank=True, help_text="File path, stdin or api.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=WireOutcome)
+    similarity = models.FloatField(
+        null=True, blank=True, help_text="How close an update is to the copy it updates (0–1)."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WireItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["article", "-received_at"], name="wireitem_article_idx"),
+            models.Index(fields=["source", "agency_id"], name="wireitem_agency_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=WireOutcome.values), name="wireitem_outcome_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.headline} ({self.get_outcome_display().lower()})"
+
+    @cached_property
+    def body(self):
+        """The copy's paragraphs as the article would hold them, read from the text."""
+        return wire.parse(self.text).body
+
+
+class WireFingerprint(models.Model):
+    """A MinHash band key of a wire item, prefixed with its source's id.
+
+    Near-duplicate copy from the same agency shares at least one key.
+    """
+
+    wire_item = models.ForeignKey(WireItem, on_delete=models.CASCADE, related_name="fingerprints")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["id"]
+        # Sixteen rows per copy: one index for look-ups, none for uniqueness,
+        # keeps the write per imported file small.
+        indexes = [models.Index(fields=["key"], name="wirefingerprint_key_idx")]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,283 @@
+"""The wire desk's intake: agency copy in, linked draft articles out.
+
+``wire.py`` parses and fingerprints (pure), ``linking.py`` finds the entities;
+this module does the database work around them: skip copy seen before, chain an
+agency's re-sent story to the article it updates, create drafts, record history.
+Each piece of copy is taken in inside its own transaction, so a failure or a
+killed process never leaves half an article behind.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles import history, linking, wire
+from articles.models import (
+    Article,
+    EditConflict,
+    Source,
+    SourceKind,
+    Status,
+    WireFingerprint,
+    WireItem,
+    WireOutcome,
+)
+
+# How many near-duplicate candidates a new copy is compared with; band keys are
+# selective, so real candidates are a handful even in a large archive.
+MAX_CANDIDATES = 50
+
+DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What happened to one piece of copy."""
+
+    outcome: str  # a WireOutcome value (created, revised, pending) or "duplicate"
+    article: Article
+    wire_item: WireItem
+    message: str
+
+    @property
+    def created(self):
+        return self.outcome == WireOutcome.CREATED
+
+
+def take_in(data, *, origin="", by=None, strict=False):
+    """Turn one piece of agency copy (bytes or str) into a draft, an update or a skip.
+
+    Raises ``wire.WireError`` with a readable reason for copy that cannot be
+    taken in (empty, binary, not UTF-8, too large, no body, hostile XML, and
+    with ``strict`` an unknown byline).
+    """
+    story = wire.parse(data)
+    content_hash = wire.content_hash(story)
+    if seen := _seen_before(content_hash):
+        return seen
+    try:
+        with transaction.atomic():
+            return _take_in_story(story, content_hash, origin=origin, by=by, strict=strict)
+    except IntegrityError:
+        # A concurrent intake of the same copy won the unique content hash.
+        if seen := _seen_before(content_hash):
+            return seen
+        raise
+
+
+def _seen_before(content_hash):
+    # Most copy is new: probe the unique index alone before loading anything.
+    item_id = WireItem.objects.filter(content_hash=content_hash).values_list("pk", flat=True)
+    if not item_id:
+        return None
+    item = WireItem.objects.select_related("article").get(pk=item_id[0])
+    return IntakeResult(
+        DUPLICATE,
+        item.article,
+        item,
+        f"already received on {timezone.localtime(item.received_at):%d %b %Y %H:%M}"
+        f" as “{item.article.headline}”",
+    )
+
+
+def _take_in_story(story, content_hash, *, origin, by, strict):
+    source_id = source_for(story, strict=strict)
+    shingles = wire.shingles(story.body)
+    # Only the same agency's copy can be an earlier take of a story, so the
+    # agency is part of the key and a look-up is one index probe per band.
+    keys = [f"{source_id}/{band}" for band in wire.minhash_bands(shingles)] if source_id else []
+    earlier, similarity = _earlier_copy(story, source_id, shingles, keys)
+    item = WireItem(
+        source_id=source_id,
+        format=story.format,
+        agency_id=story.agency_id[:300],
+        byline=story.byline[:200],
+        headline=story.headline[:300],
+        text=story.text,
+        content_hash=content_hash,
+        origin=origin[:500],
+        sent_at=story.sent_at,
+        received_by=by,
+        similarity=similarity,
+    )
+    if earlier is None:
+        result = _create_draft(story, item, source_id=source_id, by=by)
+    else:
+        result = _update_story(story, item, earlier, by=by)
+    item.save()
+    WireFingerprint.objects.bulk_create(
+        [WireFingerprint(wire_item=item, key=key) for key in dict.fromkeys(keys)]
+    )
+    return result
+
+
+def source_for(story, *, strict=False):
+    """The id of the Source of the byline's agency, found by name or alias.
+
+    A personal byline names the agency last ("By Jane Doe, Trend"), so the
+    parts after commas are tried too. An unknown agency becomes a new Source
+    marked for review, unless ``strict``.
+    """
+    if not story.agency:
+        if strict:
+            raise wire.WireError("no byline: cannot tell which agency sent it")
+        return None
+    gazetteer = linking.gazetteer()
+    parts = [part.strip() for part in story.agency.split(",") if part.strip()]
+    for name in dict.fromkeys([story.agency, *reversed(parts)]):
+        if (source_id := gazetteer.resolve("source", name)) is not None:
+            return source_id
+    if strict:
+        raise wire.WireError(f"unknown byline “{story.byline}”: no source is called that")
+    agency = parts[-1][:200] if parts else story.agency[:200]
+    source, _ = Source.objects.get_or_create(
+        name__iexact=agency,
+        defaults={"name": agency, "kind": SourceKind.AGENCY, "needs_review": True},
+    )
+    return source.pk
+
+
+def _earlier_copy(story, source_id, shingles, keys):
+    """The copy this one updates, and how similar they are; (None, None) if it is new.
+
+    Only copy from the same agency counts. The agency's own story id decides
+    when both carry one; otherwise near-duplicate text does (see wire.py for the
+    measure and its threshold).
+    """
+    if source_id is None:
+        return None, None
+    if story.agency_id:
+        same_id = (
+            WireItem.objects.filter(source_id=source_id, agency_id=story.agency_id)
+            .select_related("article")
+            .order_by("-received_at", "-id")
+            .first()
+        )
+        if same_id is not None:
+            return same_id, wire.similarity(shingles, wire.shingles(same_id.body))
+    if not keys:
+        return None, None
+    # A plain index probe: DISTINCT with LIMIT tempts the planner into walking
+    # another index over the whole table when its statistics are stale.
+    matches = WireFingerprint.objects.filter(key__in=keys).values_list("wire_item_id", flat=True)
+    candidate_ids = list(dict.fromkeys(matches.order_by()))[:MAX_CANDIDATES]
+    best, best_score = None, 0.0
+    for candidate in WireItem.objects.filter(pk__in=candidate_ids).select_related("article"):
+        score = wire.similarity(shingles, wire.shingles(candidate.body))
+        if score > best_score:
+            best, best_score = candidate, score
+    if best is None or best_score < wire.SIMILARITY_THRESHOLD:
+        return None, None
+    return best, best_score
+
+
+def _create_draft(story, item, *, source_id, by):
+    article = Article(
+        headline=story.headline[:300],
+        headline_needs_review=story.headline_derived,
+        summary=story.summary,
+        body=story.body,
+        byline=story.byline[:200],
+        source_id=source_id,
+        dateline_id=linking.gazetteer().resolve("place", story.dateline)
+        if story.dateline
+        else None,
+        original_text=story.text,
+        created_by=by,
+        updated_by=by,
+    )
+    article.save()
+    added = linking.link_article(article, new=True)
+    item.article = article
+    item.outcome = WireOutcome.CREATED
+    links = {linking.LINK_FIELDS[kind][0]: ids for kind, ids in added.items()}
+    history.record(article, by=by, comment="Created from agency copy.", links=links)
+    return IntakeResult(WireOutcome.CREATED, article, item, "new draft")
+
+
+def _update_story(story, item, earlier, *, by):
+    """Revise an untouched draft in place; anything else waits for an editor."""
+    article = earlier.article
+    item.article = article
+    last_applied = article.wire_items.applied().order_by("-received_at", "-id").first()
+    untouched = last_applied is not None and article.body == last_applied.body
+    if article.status in (Status.DRAFT, Status.REVIEW) and untouched:
+        expected_version = article.version
+        _apply_copy(article, story.body, story.text, headline=story.headline)
+        try:
+            article.save_checked(expected_version=expected_version, by=by)
+        except EditConflict:
+            article.refresh_from_db()
+        else:
+            linking.link_article(article)
+            item.outcome = WireOutcome.REVISED
+            history.record(article, by=by, comment="Revised in place by an agency update.")
+            return IntakeResult(WireOutcome.REVISED, article, item, "draft revised in place")
+    item.outcome = WireOutcome.PENDING
+    return IntakeResult(
+        WireOutcome.PENDING, article, item, "update waiting for an editor to accept or ignore"
+    )
+
+
+def _apply_copy(article, body, text, *, headline=None):
+    article.body = body
+    article.original_text = text
+    # A machine-made headline follows the copy; an editor's headline stays.
+    if headline and article.headline_needs_review:
+        article.headline = headline[:300]
+
+
+def accept_update(item, *, by):
+    """Apply a pending agency update to its article, as a new revision.
+
+    Raises EditConflict if the article is saved by someone else meanwhile.
+    """
+    with transaction.atomic():
+        article = Article.objects.get(pk=item.article_id)
+        expected_version = article.version
+        _apply_copy(article, item.body, item.text)
+        article.save_checked(expected_version=expected_version, by=by)
+        linking.link_article(article)
+        _decide(item, WireOutcome.ACCEPTED, by=by)
+        history.record(article, by=by, comment="Accepted an agency update.")
+    return article
+
+
+def ignore_update(item, *, by):
+    _decide(item, WireOutcome.IGNORED, by=by)
+
+
+def _decide(item, outcome, *, by):
+    if item.outcome != WireOutcome.PENDING:
+        raise ValueError(f"This update was already {item.get_outcome_display().lower()}.")
+    item.outcome = outcome
+    item.decided_by = by
+    item.decided_at = timezone.now()
+    item.save(update_fields=["outcome", "decided_by", "decided_at"])
+
+
+def wire_files(paths):
+    """Every file under ``paths`` (files, or folders read recursively), in a stable order.
+
+    Hidden files and folders (a leading dot) are skipped: editors' tools leave them.
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in relative):
+                    yield child
+        else:
+            yield path
+
+
+def read_wire_file(path):
+    """The file's bytes, refusing a missing or oversized file before reading it."""
+    if not path.is_file():
+        raise wire.WireError("no such file")
+    size = path.stat().st_size
+    if size > wire.MAX_WIRE_BYTES:
+        raise wire.WireError(f"larger than {wire.MAX_WIRE_BYTES:,} bytes ({size:,} bytes)")
+    return path.read_bytes()

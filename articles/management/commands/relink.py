@@ -1,0 +1,70 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from articles import history, linking
+from articles.models import Article, EditConflict, Person, Place, Source
+
+ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
+
+
+class Command(BaseCommand):
+    help = (
+        "Link existing articles to the people, places and sources their text mentions, "
+        "after names or aliases changed. Only adds links; links editors removed stay removed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would change, change nothing"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, dry_run, no_progress, **options):
+        linking.forget_gazetteer()
+        articles = Article.objects.order_by("pk").only("pk", "headline", "summary", "body")
+        changed = 0
+        progress = tqdm(
+            articles.iterator(chunk_size=500),
+            total=articles.count(),
+            desc="Relinking",
+            unit="article",
+            file=sys.stderr,
+            disable=True if no_progress else None,
+        )
+        for article in progress:
+            additions = {kind: ids for kind, ids in linking.links_to_add(article).items() if ids}
+            if not additions:
+                continue
+            changed += 1
+            with tqdm.external_write_mode():
+                self.stdout.write(f"{article.headline}: {self.describe(additions)}")
+            if not dry_run:
+                self.relink(article)
+        verb = "would change" if dry_run else "changed"
+        self.stdout.write(self.style.SUCCESS(f"Done: {changed} articles {verb}."))
+
+    def relink(self, article):
+        # Saved through the version check, so an editor's concurrent save is
+        # never overwritten; the editor's form is told the links moved instead.
+        for _attempt in range(3):
+            current = Article.objects.get(pk=article.pk)
+            try:
+                with transaction.atomic():
+                    current.save_checked(expected_version=current.version)
+                    linking.link_article(current)
+                    history.record(current, comment="Linked after names or aliases changed.")
+                return
+            except EditConflict:
+                continue
+        raise CommandError(f"{article.headline}: kept changing while relinking; run again")
+
+    def describe(self, additions):
+        names = []
+        for kind, ids in sorted(additions.items()):
+            model = ENTITY_MODELS[kind]
+            found = model.objects.filter(pk__in=ids).values_list("name", flat=True)
+            names += [f"+{kind} {name}" for name in found]
+        return ", ".join(names)

@@ -1,0 +1,260 @@
+"""The wire desk's intake: copy in, linked drafts out, nothing duplicated or half-done."""
+
+import threading
+
+import pytest
+from django.db import connection
+from reversion.models import Version
+
+from articles import intake, wire
+from articles.models import Article, Source, Status, WireItem, WireOutcome
+from tests.factories import UserFactory
+from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
+
+ADDED_PARAGRAPH = (
+    "\n\nThe ministry said the situation on the front line remained tense on October 6.\n"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(related):
+    return {entity.slug for entity in related.all()}
+
+
+def take_in(text, **kwargs):
+    return intake.take_in(text.encode("utf-8"), origin="test", **kwargs)
+
+
+def test_seed_copy_becomes_a_linked_draft(seed):
+    editor = UserFactory()
+    result = take_in(SEED_TEXT, by=editor)
+    article = result.article
+    assert result.outcome == WireOutcome.CREATED
+    assert article.status == Status.DRAFT
+    assert article.original_text == SEED_TEXT
+    assert article.byline == "By Trend"
+    assert article.source.slug == "trend"
+    assert article.headline_needs_review
+    assert article.headline.startswith("Azerbaijani Defense Minister")
+    assert len(article.headline) <= wire.HEADLINE_MAX_LENGTH
+    assert article.created_by == editor
+    assert slugs(article.people) == SEED_PEOPLE
+    assert slugs(article.places) == SEED_PLACES
+    assert slugs(article.mentioned_sources) == SEED_SOURCES
+    assert article.wire_items.get().outcome == WireOutcome.CREATED
+    assert Version.objects.get_for_object(article).count() == 1
+
+
+@pytest.mark.parametrize(
+    "resent",
+    [
+        SEED_TEXT,
+        "\ufeff" + SEED_TEXT.replace("\n", "\r\n"),
+        SEED_TEXT.replace("\n\n", "\n\n\n\n").replace(".\n", ".   \n"),
+    ],
+    ids=["same", "crlf-and-bom", "extra-whitespace"],
+)
+def test_copy_received_twice_is_skipped(seed, resent):
+    first = take_in(SEED_TEXT)
+    again = take_in(resent)
+    assert again.outcome == intake.DUPLICATE
+    assert again.article == first.article
+    assert "already received" in again.message
+    assert Article.objects.count() == 2  # the seed's own article and this one
+    assert WireItem.objects.count() == 1
+
+
+def test_an_update_of_an_untouched_draft_revises_it_in_place(seed):
+    first = take_in(SEED_TEXT).article
+    result = take_in(SEED_TEXT + ADDED_PARAGRAPH)
+    assert result.outcome == WireOutcome.REVISED
+    article = Article.objects.get(pk=first.pk)
+    assert article.body.endswith("remained tense on October 6.")
+    assert article.version == first.version + 1
+    assert article.original_text == SEED_TEXT + ADDED_PARAGRAPH
+    assert Version.objects.get_for_object(article).count() == 2
+    assert result.wire_item.similarity >= wire.SIMILARITY_THRESHOLD
+    assert Article.objects.count() == 2
+
+
+def test_a_corrected_figure_is_an_update(seed):
+    first = take_in(SEED_TEXT).article
+    result = take_in(SEED_TEXT.replace("20 percent", "25 percent"))
+    assert result.outcome == WireOutcome.REVISED
+    assert "25 percent" in Article.objects.get(pk=first.pk).body
+
+
+def test_an_update_of_an_edited_draft_waits_for_an_editor(seed):
+    article = take_in(SEED_TEXT).article
+    article.body = article.body.replace("special service meeting", "meeting")
+    article.save()
+    result = take_in(SEED_TEXT + ADDED_PARAGRAPH)
+    assert result.outcome == WireOutcome.PENDING
+    article.refresh_from_db()
+    assert "remained tense" not in article.body
+    assert "special service meeting" not in article.body
+
+
+def test_an_update_of_a_published_story_is_accepted_or_ignored(seed):
+    editor = UserFactory()
+    article = take_in(SEED_TEXT).article
+    Article.objects.filter(pk=article.pk).update(
+        status=Status.PUBLISHED, published_at=article.created_at
+    )
+    pending = take_in(SEED_TEXT + ADDED_PARAGRAPH).wire_item
+    assert pending.outcome == WireOutcome.PENDING
+    assert "remained tense" not in Article.objects.get(pk=article.pk).body
+
+    accepted = intake.accept_update(pending, by=editor)
+    assert "remained tense" in accepted.body
+    assert accepted.status == Status.PUBLISHED
+    pending.refresh_from_db()
+    assert (pending.outcome, pending.decided_by) == (WireOutcome.ACCEPTED, editor)
+
+    another = take_in(SEED_TEXT + ADDED_PARAGRAPH + "\n\nA third version.").wire_item
+    intake.ignore_update(another, by=editor)
+    another.refresh_from_db()
+    assert another.outcome == WireOutcome.IGNORED
+    assert "third version" not in Article.objects.get(pk=article.pk).body
+    with pytest.raises(ValueError, match="already"):
+        intake.ignore_update(another, by=editor)
+
+
+def test_an_unrelated_story_from_the_same_agency_is_new(seed):
+    take_in(SEED_TEXT)
+    other = (
+        "By Trend\n\nThe Central Bank of Azerbaijan kept its refinancing rate unchanged "
+        "at 6.5 percent on Friday, citing stable inflation and a steady manat.\n\n"
+        "The bank's board will meet again in six weeks to review monetary policy."
+    )
+    assert take_in(other).outcome == WireOutcome.CREATED
+
+
+def test_the_same_story_from_another_agency_is_not_an_update(seed):
+    take_in(SEED_TEXT)
+    assert take_in(SEED_TEXT.replace("By Trend", "By Azertac")).outcome == WireOutcome.CREATED
+
+
+def test_an_unknown_byline_creates_a_source_for_review(seed):
+    result = take_in("By Caspian Wire\n\nGanja was calm on Tuesday, residents said.")
+    source = result.article.source
+    assert (source.name, source.needs_review, source.kind) == ("Caspian Wire", True, "agency")
+    again = take_in("By caspian wire\n\nMingachevir was calm on Wednesday, residents said.")
+    assert again.article.source == source
+
+
+def test_strict_refuses_an_unknown_byline(seed):
+    with pytest.raises(wire.WireError, match="unknown byline"):
+        take_in("By Caspian Wire\n\nGanja was calm on Tuesday.", strict=True)
+    assert not Source.objects.filter(name="Caspian Wire").exists()
+    assert WireItem.objects.count() == 0
+
+
+def test_a_byline_alias_resolves_the_source(seed):
+    result = take_in("By Trend News\n\nGanja was calm on Tuesday, residents said.")
+    assert result.article.source.slug == "trend"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n\n", b"By Trend\n\n", b"\x89PNG\r\n\x1a\n\x00\x00", "Gäncä".encode("latin-1")],
+    ids=["empty", "blank", "no-body", "binary", "latin-1"],
+)
+def test_bad_copy_is_refused_and_leaves_nothing(seed, data):
+    with pytest.raises(wire.WireError):
+        intake.take_in(data)
+    assert WireItem.objects.count() == 0
+    assert Article.objects.count() == 1
+
+
+def test_agency_ids_chain_updates_whatever_the_text(seed):
+    def ninjs(body):
+        return (
+            '{"uri": "urn:trend:2020:1001", "headline": "Ganja shelled", "byline": "By Trend", '
+            f'"body_text": "{body}"}}'
+        )
+
+    first = take_in(ninjs("Ganja was shelled overnight, officials said."))
+    second = take_in(ninjs("Officials now say the shelling of Ganja killed two people."))
+    assert second.article == first.article
+    assert second.outcome == WireOutcome.REVISED
+    assert "killed two people" in Article.objects.get(pk=first.article.pk).body
+
+
+def test_an_editors_headline_survives_a_revision(seed):
+    article = take_in(SEED_TEXT).article
+    Article.objects.filter(pk=article.pk).update(
+        headline="Hasanov orders strikes", headline_needs_review=False
+    )
+    take_in(SEED_TEXT + ADDED_PARAGRAPH)
+    assert Article.objects.get(pk=article.pk).headline == "Hasanov orders strikes"
+
+
+def test_a_losing_concurrent_intake_reports_a_duplicate(seed, monkeypatch):
+    take_in(SEED_TEXT)
+    # As if another process inserted the same copy between our check and our
+    # insert: the first look finds nothing, the unique hash refuses the insert.
+    real_seen_before, looks = intake._seen_before, []
+
+    def seen_before(content_hash):
+        looks.append(content_hash)
+        return None if len(looks) == 1 else real_seen_before(content_hash)
+
+    monkeypatch.setattr(intake, "_seen_before", seen_before)
+    result = take_in(SEED_TEXT)
+    assert result.outcome == intake.DUPLICATE
+    assert len(looks) == 2
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_intakes_of_the_same_copy_create_one_article(seed):
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(take_in(SEED_TEXT).outcome)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [WireOutcome.CREATED, intake.DUPLICATE]
+    assert WireItem.objects.count() == 1
+
+
+def test_a_personal_byline_resolves_its_agency(seed):
+    result = take_in("By Jane Doe, Trend\n\nGanja was calm on Tuesday, residents said.")
+    assert result.article.source.slug == "trend"
+    unknown = take_in("By Jane Doe, Caspian Wire\n\nKhizi was calm on Tuesday, residents said.")
+    assert unknown.article.source.name == "Caspian Wire"
+
+
+def test_hostile_copy_is_stored_as_text(seed):
+    result = take_in(
+        "By Trend\n\n<script>alert('x')</script> Ganja'; DROP TABLE articles_article;-- was calm."
+    )
+    article = Article.objects.get(pk=result.article.pk)
+    assert "<script>alert('x')</script>" in article.body
+    assert "DROP TABLE" in article.body
+    assert Article.objects.count() == 2
+    assert slugs(article.places) == {"ganja"}
+
+
+def test_a_revision_keeps_the_text_and_the_links(seed):
+    article = take_in(SEED_TEXT).article
+    version = Version.objects.get_for_object(article).get()
+    fields = version.field_dict
+    assert fields["body"] == article.body
+    assert sorted(fields["places"]) == sorted(article.places.values_list("pk", flat=True))
+    assert fields["people"] == list(article.people.values_list("pk", flat=True))
+    assert version.revision.comment == "Created from agency copy."

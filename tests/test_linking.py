@@ -1,0 +1,519 @@
+"""The pure linking core: plain strings and entities in, mentions out, no database."""
+
+import json
+import random
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from articles.linking import Entity, Gazetteer
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = json.loads((ROOT / "tests" / "linking" / "labelled.json").read_text(encoding="utf-8"))
+ENTITIES = [
+    Entity(row["kind"], row["id"], row["name"], tuple(row["aliases"]))
+    for row in LABELLED["entities"]
+]
+SLUGS = {(row["kind"], row["id"]): f"{row['kind']}:{row['slug']}" for row in LABELLED["entities"]}
+REFS = {slug: ref for ref, slug in SLUGS.items()}
+
+
+def paragraphs(wire_text):
+    """The story without its "By ..." line: a byline names who filed, not what is mentioned."""
+    first_line, _, rest = wire_text.partition("\n")
+    return rest.lstrip("\n") if first_line.startswith("By ") else wire_text
+
+
+def seed_newsroom():
+    """The 12 entities and the article of fixtures/newsroom.json, read as plain data."""
+    rows = json.loads((ROOT / "fixtures" / "newsroom.json").read_text(encoding="utf-8"))
+    entities, article = [], None
+    for number, row in enumerate(rows, start=1):
+        kind = row["model"].removeprefix("articles.")
+        if kind == "article":
+            article = row["fields"]
+        else:
+            entities.append(
+                Entity(kind, number, row["fields"]["name"], tuple(row["fields"]["aliases"]))
+            )
+    return entities, paragraphs(article["original_text"])
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer(ENTITIES)
+
+
+def linked(gazetteer, text):
+    return {SLUGS[ref] for ref in gazetteer.entities_in(text)}
+
+
+def mentioned(gazetteer, text):
+    return [
+        (mention.text, SLUGS[(mention.kind, mention.id)])
+        for mention in gazetteer.find_mentions(text)
+    ]
+
+
+def assert_spans_point_into(text, mentions):
+    assert all(text[mention.start : mention.end] == mention.text for mention in mentions)
+    assert all(before.end <= after.start for before, after in pairwise(mentions))
+
+
+class TestWholeWords:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("The poet Nizami Ganjavi was born there.", set()),
+            ("Azerbaijani troops advanced.", {"place:azerbaijan"}),
+            ("Azerbaijanis voted.", {"place:azerbaijan"}),
+            ("xGanja and Ganja2 and 2Ganja", set()),
+            ("ЯGanja and Gəncəli", set()),
+            ("Bakıxanov street", set()),
+            ("(Ganja), «Ganja», Ganja.", {"place:ganja"}),
+            ("Ganca\u0301 is another word", set()),
+            ("e\u0301Ganja is glued to a letter", set()),
+            ("\u2764\ufe0fGanja", {"place:ganja"}),
+        ],
+    )
+    def test_a_match_is_a_whole_word(self, gazetteer, text, expected):
+        assert linked(gazetteer, text) == expected
+
+
+class TestCase:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Trend reports", {"source:trend"}),
+            ("the trend is up", set()),
+            ("trendy hotels", set()),
+            ("TRENDY hotels", set()),
+            ("Trends in tourism", set()),
+            ("ganja and baku", set()),
+            ("BaKu", set()),
+            (
+                "BAKU, Azerbaijan, Oct. 6 (TREND) —",
+                {"place:baku", "place:azerbaijan", "source:trend"},
+            ),
+            ("NAGORNO-KARABAKH", {"place:nagorno-karabakh"}),
+            ("APA reports", {"source:apa"}),
+            ("Apa reports", set()),
+        ],
+    )
+    def test_names_are_case_sensitive_except_all_caps(self, gazetteer, text, expected):
+        assert linked(gazetteer, text) == expected
+
+    def test_all_caps_needs_four_letters(self):
+        gazetteer = Gazetteer([Entity("place", 1, "Qax"), Entity("place", 2, "Oguz")])
+        assert gazetteer.entities_in("Qax, QAX, Oguz, OGUZ") == {("place", 1), ("place", 2)}
+        assert [m.text for m in gazetteer.find_mentions("QAX OGUZ")] == ["OGUZ"]
+
+
+class TestLongestMatch:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("the Nagorno-Karabakh region", [("Nagorno-Karabakh", "place:nagorno-karabakh")]),
+            ("in Karabakh", [("Karabakh", "place:nagorno-karabakh")]),
+            (
+                "the Azerbaijani Defense Ministry said",
+                [("Azerbaijani Defense Ministry", "source:ministry-of-defense-of-azerbaijan")],
+            ),
+            ("Azeri-Press Agency reports", [("Azeri-Press Agency", "source:apa")]),
+            ("Trend News reports", [("Trend News", "source:trend")]),
+            (
+                "at Heydar Aliyev International Airport",
+                [
+                    (
+                        "Heydar Aliyev International Airport",
+                        "place:heydar-aliyev-international-airport",
+                    )
+                ],
+            ),
+            (
+                "Azerbaijani Defense Minister",
+                [("Azerbaijani", "place:azerbaijan")],
+            ),
+        ],
+    )
+    def test_leftmost_longest(self, gazetteer, text, expected):
+        assert mentioned(gazetteer, text) == expected
+
+
+class TestVariants:
+    @pytest.mark.parametrize(
+        "separator",
+        ["-", " ", "\u2010", "\u2011", "\u2013", "\u2014", "\u00a0", "\n", "\r\n", " \n\n ", "\t"],
+    )
+    def test_hyphens_dashes_and_whitespace_are_interchangeable(self, gazetteer, separator):
+        text = f"Fighting in Nagorno{separator}Karabakh resumed."
+        [mention] = gazetteer.find_mentions(text)
+        assert (mention.start, mention.text) == (12, f"Nagorno{separator}Karabakh")
+        assert SLUGS[(mention.kind, mention.id)] == "place:nagorno-karabakh"
+
+    @pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u2018", "\u02bc"])
+    def test_apostrophes_are_interchangeable(self, gazetteer, apostrophe):
+        text = f"Azerbaijan{apostrophe}s Defense Ministry said"
+        assert mentioned(gazetteer, text) == [
+            (
+                f"Azerbaijan{apostrophe}s Defense Ministry",
+                "source:ministry-of-defense-of-azerbaijan",
+            )
+        ]
+
+    def test_variants_in_the_gazetteer_match_too(self):
+        gazetteer = Gazetteer(
+            [Entity("source", 1, "Ministry", aliases=("Azerbaijan\u2019s  Defense\u2013Ministry",))]
+        )
+        assert gazetteer.entities_in("Azerbaijan's Defense-Ministry") == {("source", 1)}
+
+    def test_decomposed_text_matches_a_composed_alias(self, gazetteer):
+        assert mentioned(gazetteer, "near Abs\u0327eron") == [("Abs\u0327eron", "place:absheron")]
+
+
+class TestPossessives:
+    @pytest.mark.parametrize(
+        ("text", "surface", "slug"),
+        [
+            ("Azerbaijan's army", "Azerbaijan", "place:azerbaijan"),
+            ("Azerbaijan\u2019s army", "Azerbaijan", "place:azerbaijan"),
+            ("Hasanov\u2019s order", "Hasanov", "person:zakir-hasanov"),
+            ("Trend's reporter", "Trend", "source:trend"),
+        ],
+    )
+    def test_a_possessive_is_a_mention(self, gazetteer, text, surface, slug):
+        assert mentioned(gazetteer, text) == [(surface, slug)]
+
+
+class TestSecondReferences:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Pashinyan said talks would resume.", []),
+            (
+                "Nikol Pashinyan arrived. Pashinyan said",
+                [
+                    ("Nikol Pashinyan", "person:nikol-pashinyan"),
+                    ("Pashinyan", "person:nikol-pashinyan"),
+                ],
+            ),
+            (
+                "Pashinyan said, Prime Minister Nikol Pashinyan",
+                [
+                    ("Pashinyan", "person:nikol-pashinyan"),
+                    ("Nikol Pashinyan", "person:nikol-pashinyan"),
+                ],
+            ),
+            ("Hasanov inspected the troops.", [("Hasanov", "person:zakir-hasanov")]),
+            ("Aliyev said.", []),
+            (
+                "Aliyev spoke at Heydar Aliyev International Airport.",
+                [
+                    (
+                        "Heydar Aliyev International Airport",
+                        "place:heydar-aliyev-international-airport",
+                    )
+                ],
+            ),
+        ],
+    )
+    def test_a_surname_needs_the_full_name_in_the_text(self, gazetteer, text, expected):
+        assert mentioned(gazetteer, text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "aliyevs"),
+        [
+            (
+                "Ilham Aliyev spoke. Aliyev said Heydar Aliyev founded it. Aliyev was born in 1923",
+                ["ilham", "ilham", "heydar", "heydar"],
+            ),
+            ("Aliyev said it. Heydar Aliyev and Ilham Aliyev", ["heydar", "heydar", "ilham"]),
+            ("Aliyev said it. ALIYEV. Ilham Aliyev", ["ilham", "ilham", "ilham"]),
+        ],
+    )
+    def test_a_shared_surname_goes_to_the_nearest_full_name(self, gazetteer, text, aliyevs):
+        assert [slug for _, slug in mentioned(gazetteer, text)] == [
+            f"person:{first}-aliyev" for first in aliyevs
+        ]
+
+    @pytest.mark.parametrize(
+        ("text", "ministries"),
+        [
+            ("Azerbaijan's Foreign Ministry said. The Foreign Ministry added", ["az", "az"]),
+            ("The Foreign Ministry said. Armenian Foreign Ministry", ["am", "am"]),
+            (
+                "Azerbaijani Foreign Ministry; Armenian Foreign Ministry; Foreign Ministry",
+                ["az", "am", "am"],
+            ),
+            ("Russia's Foreign Ministry said", []),
+        ],
+    )
+    def test_a_shared_alias_goes_to_the_nearest_unambiguous_mention(
+        self, gazetteer, text, ministries
+    ):
+        country = {"az": "azerbaijan", "am": "armenia"}
+        expected = [f"source:ministry-of-foreign-affairs-of-{country[m]}" for m in ministries]
+        assert [slug for _, slug in mentioned(gazetteer, text)] == expected
+
+    def test_a_surname_does_not_take_a_place_from_an_unnamed_person(self):
+        gazetteer = Gazetteer([Entity("place", 1, "Georgia"), Entity("person", 1, "Mary Georgia")])
+        assert gazetteer.entities_in("Georgia said") == {("place", 1)}
+        assert gazetteer.entities_in("Mary Georgia spoke.") == {("person", 1)}
+
+
+class TestGazetteer:
+    def test_short_and_letterless_names_are_ignored(self):
+        gazetteer = Gazetteer(
+            [
+                Entity("place", 1, "X"),
+                Entity("place", 2, "42"),
+                Entity("place", 3, "--"),
+                Entity("source", 4, "Trend", aliases=("T", "", "  ", "1")),
+            ]
+        )
+        assert len(gazetteer) == 4
+        assert gazetteer.entities_in("X 42 -- T 1 Trend") == {("source", 4)}
+
+    def test_an_empty_gazetteer_finds_nothing(self):
+        gazetteer = Gazetteer([])
+        assert len(gazetteer) == 0
+        assert gazetteer.find_mentions("Baku") == []
+        assert gazetteer.resolve("place", "Baku") is None
+
+    def test_counts_entities_not_names(self, gazetteer):
+        assert len(gazetteer) == len(ENTITIES)
+
+    def test_kinds_keep_their_own_ids(self, gazetteer):
+        # Ids are primary keys per table: source 1, person 1 and place 1 all exist.
+        assert gazetteer.entities_in("Trend: Zakir Hasanov in the South Caucasus") == {
+            ("source", 1),
+            ("person", 1),
+            ("place", 1),
+        }
+
+
+class TestResolve:
+    @pytest.mark.parametrize(
+        ("kind", "name", "expected"),
+        [
+            ("place", "BAKU", "place:baku"),
+            ("place", "baku", "place:baku"),
+            ("place", "Bakı", "place:baku"),
+            ("source", "Trend", "source:trend"),
+            ("source", "trend news agency", "source:trend"),
+            ("source", " TREND  NEWS\nAGENCY ", "source:trend"),
+            ("place", "nagorno karabakh", "place:nagorno-karabakh"),
+            ("place", "Nagorno\u2013Karabakh", "place:nagorno-karabakh"),
+            ("person", "Zakir Həsənov", "person:zakir-hasanov"),
+            (
+                "source",
+                "Azerbaijan\u2019s Defense Ministry",
+                "source:ministry-of-defense-of-azerbaijan",
+            ),
+            ("source", "Foreign Ministry", None),
+            ("person", "Aliyev", None),
+            ("place", "Trend", None),
+            ("place", "Atlantis", None),
+            ("place", "", None),
+            ("planet", "Baku", None),
+        ],
+    )
+    def test_resolve(self, gazetteer, kind, name, expected):
+        entity_id = gazetteer.resolve(kind, name)
+        assert (None if entity_id is None else SLUGS[(kind, entity_id)]) == expected
+
+    def test_a_name_two_entities_of_a_kind_share_is_ambiguous(self):
+        gazetteer = Gazetteer(
+            [
+                Entity("place", 1, "Georgia"),
+                Entity("place", 2, "Georgia", aliases=("GA",)),
+                Entity("person", 3, "Georgia"),
+                Entity("place", 4, "Tbilisi", aliases=("Tbilisi", "TBILISI")),
+            ]
+        )
+        assert gazetteer.resolve("place", "Georgia") is None
+        assert gazetteer.resolve("place", "ga") == 2
+        assert gazetteer.resolve("person", "GEORGIA") == 3
+        assert gazetteer.resolve("place", "tbilisi") == 4
+
+
+class TestOffsets:
+    @pytest.mark.parametrize(
+        "prefix",
+        [
+            "",
+            "\U0001f1e6\U0001f1ff ",
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467 ",
+            "Cafe\u0301 ",
+            "the minister\u2019s \u2014 \u2018quote\u2019 ",
+            "line\r\n\n  break\u00a0\u2028",
+            "\u0130stanbul \u0130\u0130 ",
+            "\ufb01 \u03a3\u0391\u03a3 \u00df ",
+        ],
+    )
+    def test_spans_point_into_the_original_text(self, prefix):
+        entities, seed = seed_newsroom()
+        gazetteer = Gazetteer(entities)
+        plain = gazetteer.find_mentions(seed)
+        text = prefix + seed
+        mentions = gazetteer.find_mentions(text)
+        assert_spans_point_into(text, mentions)
+        shift = len(prefix)
+        assert [(m.start - shift, m.end - shift, m.text) for m in mentions] == [
+            (m.start, m.end, m.text) for m in plain
+        ]
+
+    def test_collapsed_whitespace_keeps_later_offsets(self, gazetteer):
+        text = (
+            "Ganja\n\n\n\n  Baku \u2014\u2014 South \r\n Caucasus\t\tand Nagorno \u2013 Karabakh."
+        )
+        mentions = gazetteer.find_mentions(text)
+        assert_spans_point_into(text, mentions)
+        assert [m.text for m in mentions] == [
+            "Ganja",
+            "Baku",
+            "South \r\n Caucasus",
+            "Nagorno \u2013 Karabakh",
+        ]
+
+
+class TestRobustness:
+    def test_empty_text(self, gazetteer):
+        assert gazetteer.find_mentions("") == []
+        assert gazetteer.entities_in("") == set()
+
+    def test_two_megabytes(self):
+        entities, seed = seed_newsroom()
+        gazetteer = Gazetteer(entities)
+        copies = 2_000_000 // len(seed) + 1
+        text = "\n\n".join([seed] * copies)
+        mentions = gazetteer.find_mentions(text)
+        assert len(text) > 2_000_000
+        assert len(mentions) == copies * len(gazetteer.find_mentions(seed))
+        assert_spans_point_into(text, mentions)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "<script>alert('x')</script><img src=x onerror=alert(1)>",
+            "Robert'); DROP TABLE articles_place;-- ' OR '1'='1",
+            "(((((a*)*)*)*)*)$ [^\\s]+ \\b \\1 .* %s %d {0} {name} ${jndi:ldap://x}",
+            "\x00\x01\x1f\x7f \ud800 \udfff \uffff \U0010ffff",
+            "trend " * 10_000,
+            "\u202eukaB\u202c \u200bBa\u200bku",
+        ],
+    )
+    def test_hostile_text_yields_no_false_mentions(self, gazetteer, text):
+        assert gazetteer.find_mentions(text) == []
+
+    def test_markup_around_a_name_does_not_hide_it(self, gazetteer):
+        text = "<b>Ganja</b><script>alert('Baku')</script>"
+        mentions = gazetteer.find_mentions(text)
+        assert_spans_point_into(text, mentions)
+        assert [m.text for m in mentions] == ["Ganja", "Baku"]
+
+
+def synthetic_entities(count, *, first_id):
+    """Made-up names from syllables no real name in the seed can be built from."""
+    rng = random.Random(20201006)
+    syllables = ["ka", "lo", "mi", "ran", "tes", "vor", "qu", "zel", "pa", "dri", "nu", "xo"]
+
+    def word():
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+    kinds = ("source", "person", "place")
+    return [
+        Entity(kinds[n % 3], first_id + n, f"{word()} {word()}", (word(), f"{word()}-{word()}"))
+        for n in range(count)
+    ]
+
+
+def test_a_large_gazetteer_finds_what_a_small_one_does():
+    entities, seed = seed_newsroom()
+    # People whose surnames are seed place names, and longer names that begin with
+    # them: neither may take a mention from the seed entities.
+    decoys = [
+        Entity("person", 900_001, "Kalo Ganja"),
+        Entity("person", 900_002, "Mizel Armenia"),
+        Entity("place", 900_003, "Ganja Quvor Heights"),
+        Entity("source", 900_004, "Trend Lomitas"),
+    ]
+    synthetic = synthetic_entities(100_000 - len(decoys), first_id=1_000)
+    large = Gazetteer([*entities, *decoys, *synthetic])
+    small = Gazetteer(entities)
+    seed_refs = {(entity.kind, entity.id) for entity in entities}
+
+    assert len(large) == len(entities) + 100_000
+    found = [m for m in large.find_mentions(seed) if (m.kind, m.id) in seed_refs]
+    assert found == small.find_mentions(seed)
+    assert large.resolve("place", "GANJA") == small.resolve("place", "GANJA")
+
+
+def test_the_labelled_set_is_linked_exactly(gazetteer):
+    true_positives, errors = 0, []
+    predicted_count = expected_count = 0
+    for entry in LABELLED["texts"]:
+        predicted = linked(gazetteer, paragraphs(entry["text"]))
+        expected = set(entry["expected"])
+        true_positives += len(predicted & expected)
+        predicted_count += len(predicted)
+        expected_count += len(expected)
+        if predicted != expected:
+            errors.append(
+                f"{entry['name']}: false positives {sorted(predicted - expected)}, "
+                f"false negatives {sorted(expected - predicted)}"
+            )
+    precision = true_positives / predicted_count if predicted_count else 1.0
+    recall = true_positives / expected_count if expected_count else 1.0
+    assert (precision, recall) == (1.0, 1.0), "\n".join(errors)
+
+
+@pytest.mark.parametrize("entry", LABELLED["texts"], ids=lambda entry: entry["name"])
+def test_labelled_mentions_are_sorted_spans_of_the_text(gazetteer, entry):
+    text = paragraphs(entry["text"])
+    assert_spans_point_into(text, gazetteer.find_mentions(text))
+
+
+def test_the_labelled_set_covers_the_brief():
+    names = {entry["name"] for entry in LABELLED["texts"]}
+    assert len(names) == len(LABELLED["texts"]) >= 16
+    assert {"seed", "no_entities", "near_misses", "shared_surname", "dateline_caps"} <= names
+    assert set(REFS) >= {slug for entry in LABELLED["texts"] for slug in entry["expected"]}
+    fixture_entities, _ = seed_newsroom()
+    assert {(e.name, e.aliases) for e in fixture_entities} <= {
+        (e.name, e.aliases) for e in ENTITIES
+    }
+
+
+@pytest.mark.django_db
+def test_the_labelled_set_through_the_wire_desk():
+    """The same set, end to end: entities in the database, copy through intake."""
+    from articles import intake
+    from articles.models import Person, Place, Source
+
+    models = {"source": Source, "person": Person, "place": Place}
+    for entity in LABELLED["entities"]:
+        models[entity["kind"]].objects.create(
+            slug=entity["slug"], name=entity["name"], aliases=entity["aliases"]
+        )
+    errors = []
+    for entry in LABELLED["texts"]:
+        result = intake.take_in(entry["text"], origin=entry["name"])
+        assert result.outcome == "created", entry["name"]
+        article = result.article
+        predicted = {
+            f"{kind}:{slug}"
+            for kind, related in [
+                ("person", article.people),
+                ("place", article.places),
+                ("source", article.mentioned_sources),
+            ]
+            for slug in related.values_list("slug", flat=True)
+        }
+        if predicted != set(entry["expected"]):
+            errors.append(
+                f"{entry['name']}: false positives {sorted(predicted - set(entry['expected']))}, "
+                f"false negatives {sorted(set(entry['expected']) - predicted)}"
+            )
+    assert errors == []
