@@ -40,5 +40,9 @@ test: lint
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# Benchmarks (bench/README.md): figures for README, not pass/fail tests.
+bench: install
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

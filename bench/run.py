@@ -1,0 +1,142 @@
+"""Newsroom benchmarks: `python bench/run.py [NAME ...]` (all when no name is given)."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "bench-only-secret-key", "SECURE_SSL_REDIRECT": "0"}
+
+
+def timed(function, *args, repeat=5):
+    """Median seconds of ``repeat`` calls, after one warm-up call."""
+    function(*args)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(*args)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_linking():
+    """Articles per second, 600-word articles, gazetteers of 10 and 100,000 entities."""
+    from articles import synthetic
+    from articles.linking import Entity, Gazetteer
+
+    rng = synthetic.generator(1)
+    seed_entities = [Entity("place", n, synthetic.name(rng, words=1), ()) for n in range(1, 6)] + [
+        Entity("person", n, synthetic.name(rng), ()) for n in range(6, 11)
+    ]
+    names = [entity.name for entity in seed_entities]
+    articles = [
+        "\n\n".join(synthetic.paragraphs(rng, word_count=600, names=rng.sample(names, 4)))
+        for _ in range(200)
+    ]
+    small = Gazetteer(seed_entities)
+    start = time.perf_counter()
+    large = Gazetteer(
+        seed_entities
+        + [
+            Entity(("person", "place", "source")[n % 3], 100 + n, synthetic.name(rng), ())
+            for n in range(100_000 - len(seed_entities))
+        ]
+    )
+    build = time.perf_counter() - start
+
+    def link_all(gazetteer):
+        for text in articles:
+            gazetteer.entities_in(text)
+
+    small_time, large_time = timed(link_all, small), timed(link_all, large)
+    seed_refs = {(entity.kind, entity.id) for entity in seed_entities}
+    for text in articles:
+        assert large.entities_in(text) & seed_refs == small.entities_in(text), (
+            "the large gazetteer must find what the small one does"
+        )
+    return {
+        "articles": len(articles),
+        "gazetteer 10: articles/s": round(len(articles) / small_time),
+        "gazetteer 100,000: articles/s": round(len(articles) / large_time),
+        "ratio (100,000 / 10 time)": round(large_time / small_time, 2),
+        "100,000-entity build: s": round(build, 2),
+    }
+
+
+def write_wire_files(folder, count):
+    from articles import synthetic
+
+    rng = synthetic.generator(2)
+    places = ["Ganja", "Mingachevir", "Khizi", "Absheron", "Baku", "Armenia", "Azerbaijan"]
+    for n in range(count):
+        text = synthetic.wire_story(
+            rng, agency="Trend", word_count=300, names=rng.sample(places, 3) + ["Zakir Hasanov"]
+        )
+        (folder / f"{n:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def manage(*args, database_url):
+    # Production settings: with DEBUG on, Django keeps every query's SQL.
+    env = {**os.environ, "DATABASE_URL": database_url, **PRODUCTION}
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def bench_wire_import():
+    """Files per second through `import_wire`, linking included, into each database."""
+    count = int(os.environ.get("BENCH_WIRE_FILES", "10000"))
+    results = {"files": count}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "wire"
+        folder.mkdir()
+        write_wire_files(folder, count)
+        databases = {"SQLite": f"sqlite:///{tmp}/bench.sqlite3"}
+        postgres_name = f"newsroom_bench_{os.getpid()}"
+        if subprocess.run(["createdb", "-h", "127.0.0.1", postgres_name]).returncode == 0:
+            databases["PostgreSQL"] = f"{POSTGRES}/{postgres_name}"
+        try:
+            for label, url in databases.items():
+                manage("migrate", "--noinput", database_url=url)
+                manage("loaddata", "fixtures/newsroom.json", database_url=url)
+                start = time.perf_counter()
+                manage("import_wire", str(folder), "--no-progress", database_url=url)
+                elapsed = time.perf_counter() - start
+                results[f"{label}: files/s"] = round(count / elapsed)
+        finally:
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", postgres_name])
+    return results
+
+
+BENCHMARKS = {"linking": bench_linking, "wire_import": bench_wire_import}
+
+
+def main(names):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    for name, value in PRODUCTION.items():
+        os.environ.setdefault(name, value)
+    import django
+
+    django.setup()
+    RESULTS.mkdir(exist_ok=True)
+    for name in names or BENCHMARKS:
+        if name not in BENCHMARKS:
+            sys.exit(f"No benchmark called {name!r}; choose from {', '.join(BENCHMARKS)}")
+        result = BENCHMARKS[name]()
+        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
+        sys.stdout.write(f"\n## {name}\n\n| measure | value |\n|---|---|\n")
+        for key, value in result.items():
+            sys.stdout.write(f"| {key} | {value} |\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
