@@ -44,3 +44,174 @@ def record(article, *, by=None, comment, links=None):
         serialized_data=json.dumps(data, cls=DjangoJSONEncoder),
         object_repr=str(article),
     )
+
+
+# What a restore brings back: the story as written and linked. Status and
+# publication time stay as they are, because moving a story in or out of public
+# view is a workflow decision, not an edit.
+RESTORED_FIELDS = (
+    "headline",
+    "headline_needs_review",
+    "summary",
+    "body",
+    "byline",
+    "source_id",
+    "dateline_id",
+)
+COMPARED_TEXT = ("headline", "summary", "body", "byline")
+FIELD_LABELS = {
+    "headline": "headline",
+    "headline_needs_review": "headline flag",
+    "summary": "summary",
+    "body": "body",
+    "byline": "byline",
+    "source_id": "source",
+    "dateline_id": "dateline",
+    "slug": "slug",
+    "status": "status",
+    "published_at": "publication time",
+    "people": "people",
+    "places": "places",
+    "mentioned_sources": "sources mentioned",
+}
+
+
+def versions_of(article):
+    """The article's revisions, newest first, with who made them."""
+    return (
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def _comparable(fields):
+    return {
+        name: sorted(value) if isinstance(value, list) else value
+        for name, value in fields.items()
+        if name in FIELD_LABELS
+    }
+
+
+def changed_fields(older, newer):
+    """Labels of the fields that differ between two revisions' field dicts."""
+    older, newer = _comparable(older), _comparable(newer)
+    return [label for name, label in FIELD_LABELS.items() if older.get(name) != newer.get(name)]
+
+
+def timeline(article):
+    """(version, changed field labels) for each revision, newest first."""
+    versions = list(versions_of(article))
+    rows = []
+    for index, version in enumerate(versions):
+        older = versions[index + 1].field_dict if index + 1 < len(versions) else {}
+        rows.append((version, changed_fields(older, version.field_dict)))
+    return rows
+
+
+def compare(version, article):
+    """How ``article`` as it stands differs from ``version``: word diffs and link changes."""
+    from articles import diffs
+    from articles.models import Person, Place, Source
+
+    then = version.field_dict
+    texts = {
+        name: diffs.word_diff(then.get(name) or "", getattr(article, name))
+        for name in COMPARED_TEXT
+    }
+    links = {}
+    for name, model in (("people", Person), ("places", Place), ("mentioned_sources", Source)):
+        before = set(then.get(name, []))
+        now = set(getattr(article, name).values_list("pk", flat=True))
+        names = dict(model.objects.filter(pk__in=before | now).values_list("pk", "name"))
+        links[FIELD_LABELS[name]] = {
+            "added": sorted(names[pk] for pk in now - before if pk in names),
+            "removed": sorted(names[pk] for pk in before - now if pk in names),
+        }
+    return texts, links
+
+
+def restore(article, version, *, by, expected_version):
+    """Bring back ``version``'s text and links as a new revision.
+
+    Conflict-safe: raises EditConflict if the story was saved after the
+    editor looked at the comparison.
+    """
+    from django.db import transaction
+
+    then = version.field_dict
+    for name, value in _restorable(then).items():
+        setattr(article, name, value)
+    with transaction.atomic():
+        article.save_checked(expected_version=expected_version, by=by)
+        links = _restore_links(article, then)
+        when = timezone.localtime(version.revision.date_created)
+        record(
+            article, by=by, comment=f"Restored the revision of {when:%d %b %Y %H:%M}.", links=links
+        )
+    return article
+
+
+def deleted_articles():
+    """The last revision of each deleted article, most recently deleted first."""
+    from articles.models import Article
+
+    return (
+        Version.objects.get_deleted(Article)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def recover(version, *, by):
+    """Bring a deleted article back, as a draft, from its last revision."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from articles.models import Article, Status
+
+    then = version.field_dict
+    author = then.get("created_by_id")
+    article = Article(
+        pk=int(version.object_id),
+        **_restorable(then),
+        original_text=then.get("original_text") or "",
+        created_by_id=author if get_user_model().objects.filter(pk=author).exists() else None,
+        status=Status.DRAFT,
+        published_at=then.get("published_at"),
+        version=(then.get("version") or 0) + 1,
+        updated_by=by,
+    )
+    # The old address may belong to another story by now.
+    if not Article.objects.filter(slug=then.get("slug")).exists():
+        article.slug = then.get("slug")
+    with transaction.atomic():
+        article.save(force_insert=True)
+        links = _restore_links(article, then)
+        record(article, by=by, comment="Recovered after deletion, as a draft.", links=links)
+    return article
+
+
+def _restorable(then):
+    """The restored fields of a revision, without references to entities deleted since."""
+    from articles.models import Place, Source
+
+    fields = {name: then.get(name) for name in RESTORED_FIELDS}
+    for name, model in (("source_id", Source), ("dateline_id", Place)):
+        if fields[name] is not None and not model.objects.filter(pk=fields[name]).exists():
+            fields[name] = None
+    return fields
+
+
+def _restore_links(article, then):
+    """Set the article's links to a revision's, leaving out entities deleted since."""
+    from articles.models import Person, Place, Source
+
+    links = {}
+    for name, model in (("people", Person), ("places", Place), ("mentioned_sources", Source)):
+        existing = list(
+            model.objects.filter(pk__in=then.get(name, [])).values_list("pk", flat=True)
+        )
+        getattr(article, name).set(existing)
+        links[name] = existing
+    return links

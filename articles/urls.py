@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
 ]

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Person, Place, Source
+from articles.models import Article, Correction, Person, Place, Source
 
 
 class ArticleListView(ListView):
@@ -20,7 +20,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.public().for_detail()
+        return Article.objects.public().for_detail().prefetch_related("corrections")
 
 
 class EntityDetailView(ListView):
@@ -51,3 +51,14 @@ class PlaceDetailView(EntityDetailView):
 class SourceDetailView(EntityDetailView):
     entity_model = Source
     template_name = "articles/source_detail.html"
+
+
+class CorrectionListView(ListView):
+    """The latest public corrections across the site."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Correction.objects.public().latest_first()

@@ -19,6 +19,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
+def staff(username, role):
+    """A desk user in one of the roles the migrations create (Editor, Reporter)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source

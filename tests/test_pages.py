@@ -71,5 +71,5 @@ def test_article_page_queries_are_fixed(client, django_assert_max_num_queries, n
     people = PersonFactory.create_batch(n)
     places = PlaceFactory.create_batch(n)
     article = ArticleFactory(public=True, people=people, places=places)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert client.get(article.get_absolute_url()).status_code == 200

@@ -20,7 +20,14 @@ PRODUCTION = {
 
 def manage(*args, env):
     # Drop what the test run itself sets, so each case starts from a bare environment.
-    ours = {"SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "DATABASE_URL", "REDIS_URL"}
+    ours = {
+        "SECRET_KEY",
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -4,8 +4,16 @@ Business rules live on these models and their QuerySets, once, and every
 surface (admin, pages, feeds, sitemaps, search, API) calls them.
 """
 
-from articles.models.articles import Article, ArticleQuerySet, EditConflict, Status
+from articles.models.articles import (
+    TRANSITIONS,
+    Article,
+    ArticleQuerySet,
+    Correction,
+    EditConflict,
+    Status,
+)
 from articles.models.base import SLUG_MAX_LENGTH, SluggedModel
+from articles.models.desk import Autosave, Presence
 from articles.models.entities import (
     GAZETTEER_VERSION_KEY,
     Entity,
@@ -24,15 +32,19 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleQuerySet",
+    "Autosave",
+    "Correction",
     "EditConflict",
     "Entity",
     "Person",
     "Place",
     "PlaceKind",
+    "Presence",
     "SluggedModel",
     "Source",
     "SourceKind",
     "Status",
+    "TRANSITIONS",
     "WireFingerprint",
     "WireItem",
     "WireOutcome",

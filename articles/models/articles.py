@@ -7,8 +7,9 @@ What "public" means is ``ArticleQuerySet.public()``, once; every surface
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,31 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+BODY_MAX_LENGTH = 1_000_000
+SUMMARY_MAX_LENGTH = 2_000
+
+# The workflow: which status a story may move to from each status. Every
+# surface (admin form, bulk actions, API, shell) goes through check_transition.
+TRANSITIONS = {
+    Status.DRAFT: {Status.REVIEW, Status.PUBLISHED},
+    Status.REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.DRAFT, Status.ARCHIVED},
+    Status.ARCHIVED: {Status.DRAFT},
+}
+
+# Moving a story into or out of public view (publish, schedule, unpublish,
+# archive) is an editor's decision; drafting and review are everyone's.
+PUBLISH_PERMISSION = "articles.publish_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+ACTIONS = {
+    Status.DRAFT: "returned to draft",
+    Status.REVIEW: "submitted for review",
+    Status.PUBLISHED: "published",
+    Status.ARCHIVED: "archived",
+}
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         """The one definition of what readers and anonymous clients may see.
@@ -31,6 +57,10 @@ class ArticleQuerySet(models.QuerySet):
         without a cron job.
         """
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published stories whose time has not come: public() will take them at that second."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -41,6 +71,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related("source", "dateline").prefetch_related("people", "places")
+
+    def for_desk(self):
+        """What the editors' article list shows."""
+        return self.select_related("source", "updated_by")
 
 
 class EditConflict(Exception):
@@ -69,9 +103,17 @@ class Article(SluggedModel):
         default=False,
         help_text="The headline was cut from the wire copy's first sentence: write a real one.",
     )
-    summary = models.TextField(blank=True, help_text="One or two sentences: the story's point.")
+    summary = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
+        help_text="One or two sentences: the story's point.",
+    )
+    # A validator, not max_length: a textarea with maxlength would cut a long
+    # paste short in the browser without a word; the form says why instead.
     body = models.TextField(
-        blank=True, help_text="The story's text. Separate paragraphs with a blank line."
+        blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+        help_text="The story's text. Separate paragraphs with a blank line.",
     )
     byline = models.CharField(max_length=200, blank=True)
     source = models.ForeignKey(
@@ -132,6 +174,10 @@ class Article(SluggedModel):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and archive articles"),
+            ("edit_any_article", "Can edit any article, whoever wrote it and whatever its status"),
+        ]
         indexes = [
             # The public list: published stories newest first, cut at now().
             models.Index(
@@ -141,6 +187,7 @@ class Article(SluggedModel):
             ),
             models.Index(fields=["source", "-published_at"], name="article_source_idx"),
             models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
+            models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -159,12 +206,14 @@ class Article(SluggedModel):
 
     def save(self, *args, **kwargs):
         # Every write of a stored article moves its version, so API clients'
-        # ETags change and an editor holding an older copy is told.
+        # ETags change and an editor holding an older copy is told. Counted
+        # by the database, so two writers never produce the same number.
         if not self._state.adding:
-            self.version += 1
+            self.version = F("version") + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+        self._loaded_status = self.status
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -178,22 +227,140 @@ class Article(SluggedModel):
         Admin, API and wire desk all save edits through here.
         """
         with transaction.atomic():
+            # Matching the row also locks it until commit, so the save below
+            # writes on top of exactly the version the editor read.
             claimed = Article.objects.filter(pk=self.pk, version=expected_version).update(
-                version=expected_version + 1
+                version=F("version")
             )
             if not claimed:
-                current = Article.objects.select_related("updated_by").get(pk=self.pk)
+                current = Article.objects.select_related("updated_by").filter(pk=self.pk).first()
+                if current is None:
+                    raise Article.DoesNotExist("This story was deleted after you opened it.")
                 raise EditConflict(current)
-            self.version = expected_version
             if by is not None:
                 self.updated_by = by
             self.save()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # The stored status, so a change of status can be checked against it.
+        article._loaded_status = article.__dict__.get("status")
+        return article
 
     def natural_key(self):
         return (self.slug,)
 
     def slug_source(self):
         return self.headline
+
+    @property
+    def stored_status(self):
+        """The status as last read from or written to the database (draft for a new story)."""
+        return getattr(self, "_loaded_status", None) or Status.DRAFT
+
+    def check_transition(self, status, *, by=None):
+        """Refuse, with a reason, a change of status the workflow or ``by``'s role forbids.
+
+        ``by=None`` is the system itself (a command, the shell): only the
+        workflow applies.
+        """
+        current = Status(self.stored_status)
+        status = Status(status)
+        if status == current:
+            return
+        if status not in TRANSITIONS[current]:
+            allowed = " or ".join(sorted(ACTIONS[s] for s in TRANSITIONS[current]))
+            raise ValidationError(
+                f"A story that is {current.label.lower()} cannot be {ACTIONS[status]}; "
+                f"it can be {allowed}.",
+                code="transition",
+            )
+        public_move = Status.PUBLISHED in (current, status) or Status.ARCHIVED in (current, status)
+        if by is not None and public_move and not by.has_perm(PUBLISH_PERMISSION):
+            raise ValidationError(
+                f"Only editors can move a story that is {current.label.lower()} "
+                f"to {status.label.lower()}.",
+                code="permission",
+            )
+
+    def statuses_for(self, user):
+        """The statuses ``user`` may choose for this story: where it is, and where it may go."""
+        current = Status(self.stored_status)
+        allowed = [current]
+        for status in Status:
+            if status in TRANSITIONS[current]:
+                try:
+                    self.check_transition(status, by=user)
+                except ValidationError:
+                    continue
+                allowed.append(status)
+        return [status for status in Status if status in allowed]
+
+    def can_be_edited_by(self, user):
+        """Editors edit any story; reporters their own drafts."""
+        if user.has_perm(EDIT_ANY_PERMISSION):
+            return True
+        return (
+            user.has_perm("articles.change_article")
+            and self.created_by_id == user.pk
+            and self.stored_status == Status.DRAFT
+        )
+
+    def move_to(self, status, *, by=None, at=None):
+        """Change status on this instance after checking the move; the caller saves.
+
+        Publishing keeps a publication time already set (a schedule, or the
+        first publication of a story published again) unless ``at`` is
+        given, and uses now when there is none.
+        """
+        self.check_transition(status, by=by)
+        self.status = status
+        if status == Status.PUBLISHED:
+            self.published_at = at or self.published_at or timezone.now()
+        if by is not None:
+            self.updated_by = by
+
+    def transition(self, status, *, by=None, at=None):
+        """Move the story to ``status`` and save that alone, as one revision."""
+        from articles import history
+
+        self.move_to(status, by=by, at=at)
+        with transaction.atomic():
+            self.save(update_fields=["status", "published_at", "updated_by"])
+            history.record(self, by=by, comment=f"{ACTIONS[Status(status)].capitalize()}.")
+
+    def submit(self, *, by=None):
+        self.transition(Status.REVIEW, by=by)
+
+    def publish(self, *, by=None, at=None):
+        self.transition(Status.PUBLISHED, by=by, at=at)
+
+    def unpublish(self, *, by=None):
+        self.transition(Status.DRAFT, by=by)
+
+    def archive(self, *, by=None):
+        self.transition(Status.ARCHIVED, by=by)
+
+    def add_correction(self, text, *, by=None):
+        """Correct a published story in public: a dated note, and dateModified moves."""
+        from articles import history
+
+        text = text.strip()
+        if not text:
+            raise ValidationError("Say what was wrong and what is right.", code="required")
+        if self.stored_status != Status.PUBLISHED:
+            raise ValidationError(
+                "Only published stories carry public corrections; edit the draft instead.",
+                code="transition",
+            )
+        with transaction.atomic():
+            correction = self.corrections.create(text=text, created_by=by)
+            if by is not None:
+                self.updated_by = by
+            self.save(update_fields=["updated_by"])
+            history.record(self, by=by, comment="Correction added.")
+        return correction
 
     @property
     def is_public(self):
@@ -219,5 +386,53 @@ class Article(SluggedModel):
 
     def clean(self):
         super().clean()
+        if self.status in TRANSITIONS and self.status != self.stored_status:
+            try:
+                self.check_transition(self.status)
+            except ValidationError as error:
+                raise ValidationError({"status": error.messages}) from None
         if self.status == Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "A published story needs a publication time."})
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers see: those of public stories."""
+        return self.filter(article__in=Article.objects.public())
+
+    def latest_first(self):
+        return self.select_related("article").order_by("-created_at", "-id")
+
+
+class Correction(models.Model):
+    """A public, dated note on a published story: what was wrong, what is right.
+
+    Corrections are added, never edited or removed: the record is the point.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(help_text="What was wrong and what is right, as readers will see it.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["-created_at"], name="correction_latest_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="correction_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Correction of {timezone.localtime(self.created_at):%d %b %Y}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#corrections"

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -33,6 +34,14 @@ def gazetteer_changed():
     transaction.on_commit(bump_gazetteer_version)
 
 
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """JSON with letters as letters: SQLite searches the stored text, and "Gəncə"
+    stored as "G\\u0259nc\\u0259" would never match a search for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
+
+
 class EntityManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -45,6 +54,7 @@ class Entity(SluggedModel):
     aliases = models.JSONField(
         default=list,
         blank=True,
+        encoder=UnicodeJSONEncoder,
         help_text=(
             "Other names the wire uses, as a list: spellings, short forms and, for places, "
             'demonyms such as "Azerbaijani".'

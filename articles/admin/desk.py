@@ -1,0 +1,400 @@
+"""The desk's own views around the change form: preview, presence, autosave,
+corrections, history, recovery, link suggestions and agency updates.
+
+Each view reads the request, calls the model or module that holds the rule
+(``Article``, ``Presence``, ``Autosave``, ``history``, ``linking``, ``intake``)
+and answers; none decides anything itself.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from reversion.models import Version
+
+from articles import diffs, history, intake, linking
+from articles.models import (
+    Article,
+    Autosave,
+    EditConflict,
+    Person,
+    Place,
+    Presence,
+    Source,
+    WireItem,
+    WireOutcome,
+)
+
+ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
+# Form fields an autosave keeps: what an editor types, not what they pick.
+AUTOSAVED_FIELDS = ("headline", "summary", "body", "byline", "slug")
+AUTOSAVE_MAX_CHARACTERS = 1_200_000
+
+
+def post_only(view):
+    def checked(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+class DeskViews:
+    """Mixed into ArticleAdmin: the URLs and views of the editors' desk."""
+
+    change_form_template = "admin/articles/article/change_form.html"
+
+    def get_urls(self):
+        def view(function, *, post=False):
+            wrapped = post_only(function) if post else function
+            return self.admin_site.admin_view(wrapped)
+
+        info = "articles_article"
+        return [
+            # Not behind admin_view: anonymous visitors get the public 404,
+            # not a login page that would confirm the story exists.
+            path("<int:article_id>/preview/", self.preview, name=f"{info}_preview"),
+            path(
+                "<int:article_id>/presence/",
+                view(self.presence, post=True),
+                name=f"{info}_presence",
+            ),
+            path(
+                "<int:article_id>/presence/leave/",
+                view(self.presence_leave, post=True),
+                name=f"{info}_presence_leave",
+            ),
+            path("add/autosave/", view(self.autosave, post=True), name=f"{info}_autosave_new"),
+            path(
+                "<int:article_id>/autosave/",
+                view(self.autosave, post=True),
+                name=f"{info}_autosave",
+            ),
+            path(
+                "add/autosave/discard/",
+                view(self.autosave_discard, post=True),
+                name=f"{info}_autosave_discard_new",
+            ),
+            path(
+                "<int:article_id>/autosave/discard/",
+                view(self.autosave_discard, post=True),
+                name=f"{info}_autosave_discard",
+            ),
+            path(
+                "<int:article_id>/corrections/add/",
+                view(self.add_correction, post=True),
+                name=f"{info}_add_correction",
+            ),
+            path(
+                "<int:article_id>/history/<int:version_id>/",
+                view(self.compare_revision),
+                name=f"{info}_compare",
+            ),
+            path(
+                "<int:article_id>/history/<int:version_id>/restore/",
+                view(self.restore_revision, post=True),
+                name=f"{info}_restore",
+            ),
+            path("deleted/", view(self.deleted_list), name=f"{info}_deleted"),
+            path(
+                "deleted/<int:version_id>/recover/",
+                view(self.recover_deleted, post=True),
+                name=f"{info}_recover",
+            ),
+            path(
+                "<int:article_id>/link/<str:kind>/<int:entity_id>/",
+                view(self.accept_link, post=True),
+                name=f"{info}_accept_link",
+            ),
+            path(
+                "wire/<int:item_id>/<str:decision>/",
+                view(self.decide_update, post=True),
+                name=f"{info}_decide_update",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Helpers -----------------------------------------------------------------
+
+    def editable_article(self, request, article_id):
+        article = get_object_or_404(Article, pk=article_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def viewable_article(self, request, article_id):
+        article = get_object_or_404(Article, pk=article_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def back_to_form(self, article):
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def desk_context(self, request, **context):
+        return {**self.admin_site.each_context(request), "opts": self.opts, **context}
+
+    # The change form -----------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self.change_form_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_form_context(self, request, article):
+        autosave = Autosave.pending_for(user=request.user, article=article)
+        context = {
+            "desk": {
+                "presence_url": article
+                and reverse("admin:articles_article_presence", args=[article.pk]),
+                "leave_url": article
+                and reverse("admin:articles_article_presence_leave", args=[article.pk]),
+                "autosave_url": reverse("admin:articles_article_autosave", args=[article.pk])
+                if article
+                else reverse("admin:articles_article_autosave_new"),
+                "discard_url": reverse("admin:articles_article_autosave_discard", args=[article.pk])
+                if article
+                else reverse("admin:articles_article_autosave_discard_new"),
+                "heartbeat_seconds": settings.PRESENCE_HEARTBEAT_SECONDS,
+                "autosave_seconds": settings.AUTOSAVE_SECONDS,
+                "autosaved_fields": AUTOSAVED_FIELDS,
+                "autosave": autosave
+                and {
+                    "fields": autosave.fields,
+                    "saved_at": timezone.localtime(autosave.saved_at).strftime("%H:%M:%S"),
+                },
+            },
+        }
+        if article is not None:
+            context.update(
+                unlinked_mentions=self.unlinked_mentions(article),
+                pending_updates=[
+                    (item, diffs.word_diff(article.body, item.body))
+                    for item in article.wire_items.pending().select_related("source")
+                ],
+                corrections=list(article.corrections.select_related("created_by")),
+                can_correct=article.stored_status == "published"
+                and request.user.has_perm("articles.add_correction"),
+                present=[
+                    presence.user.get_username()
+                    for presence in Presence.objects.current()
+                    .filter(article=article)
+                    .exclude(user=request.user)
+                    .select_related("user")
+                ],
+            )
+        return context
+
+    def unlinked_mentions(self, article):
+        """Entities the text names but the story is not linked to, for one-click linking."""
+        found, current = linking.found_links(article), linking.current_links(article)
+        suggestions = []
+        for kind, (linked, rejected) in current.items():
+            missing = found[kind] - linked
+            for entity in ENTITY_MODELS[kind].objects.filter(pk__in=missing).order_by("name"):
+                suggestions.append(
+                    {"kind": kind, "entity": entity, "rejected": entity.pk in rejected}
+                )
+        return suggestions
+
+    # Preview -------------------------------------------------------------------
+
+    def preview(self, request, article_id):
+        """The story as readers would see it, whatever its status."""
+        if not (request.user.is_active and request.user.is_staff):
+            raise Http404
+        article = get_object_or_404(Article.objects.for_detail(), pk=article_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise Http404
+        response = TemplateResponse(
+            request, "articles/article_detail.html", {"article": article, "preview": True}
+        )
+        add_never_cache_headers(response)
+        return response
+
+    # Presence ------------------------------------------------------------------
+
+    def presence(self, request, article_id):
+        article = self.viewable_article(request, article_id)
+        others = Presence.beat(article, request.user)
+        return JsonResponse(
+            {
+                "others": [
+                    {
+                        "name": presence.user.get_username(),
+                        "seen_at": presence.seen_at.isoformat(),
+                    }
+                    for presence in others
+                ],
+                "version": Article.objects.filter(pk=article.pk).values_list("version", flat=True)[
+                    0
+                ],
+            }
+        )
+
+    def presence_leave(self, request, article_id):
+        Presence.leave(get_object_or_404(Article, pk=article_id), request.user)
+        return JsonResponse({"left": True})
+
+    # Autosave --------------------------------------------------------------------
+
+    def autosave(self, request, article_id=None):
+        article = self.editable_article(request, article_id) if article_id else None
+        if article is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        fields = {name: request.POST.get(name, "") for name in AUTOSAVED_FIELDS}
+        if sum(len(value) for value in fields.values()) > AUTOSAVE_MAX_CHARACTERS:
+            return JsonResponse({"error": "Too long to autosave."}, status=413)
+        version = request.POST.get("version", "")
+        autosave = Autosave.keep(
+            user=request.user,
+            article=article,
+            fields=fields,
+            base_version=int(version) if version.isdigit() else None,
+        )
+        return JsonResponse(
+            {"saved_at": timezone.localtime(autosave.saved_at).strftime("%H:%M:%S")}
+        )
+
+    def autosave_discard(self, request, article_id=None):
+        article = get_object_or_404(Article, pk=article_id) if article_id else None
+        Autosave.discard(user=request.user, article=article)
+        return JsonResponse({"discarded": True})
+
+    # Corrections -------------------------------------------------------------------
+
+    def add_correction(self, request, article_id):
+        article = get_object_or_404(Article, pk=article_id)
+        if not request.user.has_perm("articles.add_correction"):
+            raise PermissionDenied
+        try:
+            article.add_correction(request.POST.get("text", ""), by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, "Correction published.", messages.SUCCESS)
+        return self.back_to_form(article)
+
+    # History -------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.viewable_article(request, object_id)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/history.html",
+            self.desk_context(
+                request,
+                title=f"History: {article}",
+                original=article,
+                rows=history.timeline(article),
+            ),
+        )
+
+    def revision(self, article, version_id):
+        return get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+
+    def compare_revision(self, request, article_id, version_id):
+        article = self.viewable_article(request, article_id)
+        version = self.revision(article, version_id)
+        texts, links = history.compare(version, article)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            self.desk_context(
+                request,
+                title=f"Compare: {article}",
+                original=article,
+                version=version,
+                texts=texts,
+                links=links,
+                can_restore=self.has_change_permission(request, article),
+            ),
+        )
+
+    def restore_revision(self, request, article_id, version_id):
+        article = self.editable_article(request, article_id)
+        version = self.revision(article, version_id)
+        expected = request.POST.get("version", "")
+        try:
+            history.restore(
+                article,
+                version,
+                by=request.user,
+                expected_version=int(expected) if expected.isdigit() else -1,
+            )
+        except EditConflict as conflict:
+            self.message_user(
+                request, f"{conflict} Compare again before restoring.", messages.ERROR
+            )
+            return redirect(
+                reverse("admin:articles_article_compare", args=[article.pk, version.pk])
+            )
+        self.message_user(request, "Revision restored as a new revision.", messages.SUCCESS)
+        return self.back_to_form(article)
+
+    def deleted_list(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/articles/article/deleted.html",
+            self.desk_context(
+                request, title="Deleted articles", versions=history.deleted_articles()[:200]
+            ),
+        )
+
+    def recover_deleted(self, request, version_id):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(history.deleted_articles(), pk=version_id)
+        article = history.recover(version, by=request.user)
+        self.message_user(request, "Article recovered as a draft.", messages.SUCCESS)
+        return self.back_to_form(article)
+
+    # Links and agency updates ------------------------------------------------------
+
+    def accept_link(self, request, article_id, kind, entity_id):
+        """Link one suggested entity; a link an editor had removed is un-rejected."""
+        article = self.editable_article(request, article_id)
+        if kind not in ENTITY_MODELS:
+            raise Http404
+        entity = get_object_or_404(ENTITY_MODELS[kind], pk=entity_id)
+        field, rejected_field = linking.LINK_FIELDS[kind]
+        try:
+            with transaction.atomic():
+                # Moves the version, so a form still open with the old links is told.
+                article.save_checked(expected_version=article.version, by=request.user)
+                getattr(article, rejected_field).remove(entity)
+                getattr(article, field).add(entity)
+                history.record(article, by=request.user, comment=f"Linked {entity.name}.")
+        except EditConflict as conflict:
+            self.message_user(request, str(conflict), messages.ERROR)
+        else:
+            self.message_user(request, f"Linked {entity.name}.", messages.SUCCESS)
+        return self.back_to_form(article)
+
+    def decide_update(self, request, item_id, decision):
+        item = get_object_or_404(WireItem, pk=item_id, outcome=WireOutcome.PENDING)
+        article = self.editable_article(request, item.article_id)
+        if decision == "ignore":
+            intake.ignore_update(item, by=request.user)
+            self.message_user(request, "Agency update ignored.", messages.SUCCESS)
+        elif decision == "accept":
+            try:
+                intake.accept_update(item, by=request.user)
+            except EditConflict as conflict:
+                self.message_user(request, str(conflict), messages.ERROR)
+            else:
+                self.message_user(request, "Agency update accepted.", messages.SUCCESS)
+        else:
+            raise Http404
+        return self.back_to_form(article)

@@ -1,0 +1,84 @@
+"""Sources, people and places: found by name or alias, each with its number of stories."""
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.admin.pagination import CappedCountPaginator
+from articles.models import Article, Person, Place, Source
+
+
+def article_count(through, column):
+    """Stories linked to each listed entity, counted only for the rows on the page."""
+    return Subquery(
+        through.objects.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+class EntityAdmin(admin.ModelAdmin):
+    search_fields = ["name", "slug", "aliases"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    relation = None  # how Article reaches this entity
+    filter_parameter = None  # the article list's filter for it
+
+    def get_queryset(self, request):
+        field = getattr(Article, self.relation).field
+        through = field.remote_field.through
+        column = f"{field.m2m_reverse_field_name()}_id"
+        return super().get_queryset(request).annotate(story_count=article_count(through, column))
+
+    @admin.display(description="stories", ordering="story_count")
+    def stories(self, entity):
+        url = reverse("admin:articles_article_changelist")
+        return format_html(
+            '<a href="{}?{}={}">{}</a>',
+            url,
+            self.filter_parameter,
+            entity.pk,
+            entity.story_count or 0,
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(EntityAdmin):
+    list_display = ["name", "kind", "url", "needs_review", "stories"]
+    list_filter = ["needs_review", "kind"]
+    relation = "mentioned_sources"
+    filter_parameter = "source"
+
+    def get_queryset(self, request):
+        # A source's stories are those it supplied (the byline's agency).
+        return admin.ModelAdmin.get_queryset(self, request).annotate(
+            story_count=Subquery(
+                Article.objects.filter(source=OuterRef("pk"))
+                .order_by()
+                .values("source")
+                .annotate(n=Count("*"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
+
+
+@admin.register(Person)
+class PersonAdmin(EntityAdmin):
+    list_display = ["name", "honorific", "title", "stories"]
+    relation = "people"
+    filter_parameter = "person"
+
+
+@admin.register(Place)
+class PlaceAdmin(EntityAdmin):
+    list_display = ["name", "kind", "parent", "stories"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    relation = "places"
+    filter_parameter = "place"

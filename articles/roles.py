@@ -1,0 +1,47 @@
+"""The desk's two roles, as permission groups.
+
+Reporters write: they create stories, edit their own drafts and submit them
+for review. Editors run the desk: everything on stories and entities,
+including publishing, scheduling, archiving, deleting and correcting.
+A change here needs a data migration that calls ``create_roles`` again.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+ENTITY_MODELS = ["source", "person", "place"]
+ROLES = {
+    "Reporter": [
+        "add_article",
+        "change_article",
+        "view_article",
+        "view_correction",
+        *[f"view_{model}" for model in ENTITY_MODELS],
+    ],
+    "Editor": [
+        *[
+            f"{action}_{model}"
+            for model in ["article", "correction", "wireitem", *ENTITY_MODELS]
+            for action in ("add", "change", "delete", "view")
+        ],
+        "publish_article",
+        "edit_any_article",
+    ],
+}
+
+
+def create_roles(apps):
+    """Create or update the groups; ``apps`` is a migration's registry or the live one."""
+    # Permissions are normally created after all migrations have run; the
+    # groups need them now.
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        )

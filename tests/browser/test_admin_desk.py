@@ -1,0 +1,95 @@
+"""The editors' desk in a real browser: sign-in, select2 autocompletes, the status select."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article, Status
+from tests.browser.conftest import change_url, save
+from tests.factories import ArticleFactory
+
+ADD_ARTICLE = "/admin/articles/article/add/"
+
+
+def choose(page, field, *, typing, option):
+    """Pick ``option`` in an admin autocomplete (select2) after typing ``typing``."""
+    search_for(page, field, typing)
+    suggestions(page).get_by_role("option", name=option, exact=True).click()
+
+
+def search_for(page, field, typing):
+    page.locator(f"#id_{field} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typing)
+
+
+def suggestions(page):
+    return page.locator(".select2-container--open .select2-results")
+
+
+def test_an_editor_signs_in_and_finds_the_seed_article(page, login, editor, seed):
+    login(page, editor)
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+    page.locator("#articles-article").get_by_role("link", name="Articles").click()
+
+    expect(page.locator("#result_list")).to_contain_text(
+        "Azerbaijan’s defense minister warns of retaliation"
+    )
+
+
+def test_an_editor_writes_a_draft_with_autocompleted_links(page, login, editor, seed):
+    # Neither text names a place or an agency, so only the widgets can link them.
+    headline = "Schools reopen after the holiday"
+    login(page, editor)
+    page.goto(ADD_ARTICLE)
+    page.get_by_role("textbox", name="Headline").fill(headline)
+    page.get_by_role("textbox", name="Body").fill("Pupils went back to class on Monday.")
+    choose(page, "source", typing="Trend", option="Trend News Agency")
+    choose(page, "places", typing="Gan", option="Ganja")
+
+    save(page)
+
+    expect(page.locator("#result_list")).to_contain_text(headline)
+    article = Article.objects.get(headline=headline)
+    assert article.status == Status.DRAFT
+    assert article.source.slug == "trend"
+    assert list(article.places.values_list("slug", flat=True)) == ["ganja"]
+
+
+@pytest.mark.parametrize(("alias", "place"), [("Gəncə", "Ganja"), ("Azerbaijani", "Azerbaijan")])
+def test_the_place_autocomplete_finds_a_place_by_alias(page, login, editor, seed, alias, place):
+    login(page, editor)
+    page.goto(ADD_ARTICLE)
+
+    search_for(page, "places", alias)
+
+    expect(suggestions(page).get_by_role("option", name=place, exact=True)).to_be_visible()
+
+
+def test_a_reporter_submits_a_draft_for_review(page, login, reporter, seed):
+    headline = "Council meets on Tuesday"
+    login(page, reporter)
+    page.goto(ADD_ARTICLE)
+    page.get_by_role("textbox", name="Headline").fill(headline)
+    page.get_by_role("textbox", name="Body").fill("The council will meet to discuss the budget.")
+    status = page.get_by_label("Status")
+
+    # A reporter may draft and submit; publishing and archiving are an editor's.
+    expect(status.locator("option")).to_have_text(["Draft", "In review"])
+    status.select_option(label="In review")
+    save(page)
+
+    article = Article.objects.get(headline=headline)
+    assert article.status == Status.REVIEW
+    assert article.created_by == reporter
+
+
+def test_preview_shows_a_draft_with_a_note_for_the_editor(page, login, editor):
+    article = ArticleFactory(headline="Bridge to reopen in spring")
+    login(page, editor)
+    page.goto(change_url(article))
+
+    page.locator("#preview-link").click()
+
+    expect(page).to_have_url(f"/admin/articles/article/{article.pk}/preview/")
+    expect(page.get_by_role("heading", name=article.headline)).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("readers cannot see it yet")

@@ -1,0 +1,135 @@
+"""Two editors on one story, and work kept between saves: what the desk's JavaScript and the
+conflict check do in a browser (the endpoints themselves are tested in tests/test_admin.py)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from reversion.models import Version
+
+from articles.models import Article
+from tests.browser.conftest import change_url, save
+from tests.factories import ArticleFactory, staff
+
+
+@pytest.fixture
+def alice(roles):
+    """A second editor, at another desk."""
+    return staff("alice", "Editor")
+
+
+@pytest.fixture
+def quick_desk(settings):
+    """Heartbeats and autosaves every second, so tests wait a second, not half a minute."""
+    settings.PRESENCE_HEARTBEAT_SECONDS = 1
+    settings.AUTOSAVE_SECONDS = 1
+
+
+def body_of(article):
+    return Article.objects.get(pk=article.pk).body
+
+
+def test_a_save_on_top_of_a_colleagues_is_refused_and_keeps_the_typed_text(
+    page, second_page, login, editor, alice
+):
+    article = ArticleFactory(body="The bridge will reopen in May.")
+    login(page, alice)
+    page.goto(change_url(article))
+    save(page, "Save and continue editing")  # the revision both editors start from
+    login(second_page, editor)
+    second_page.goto(change_url(article))
+
+    page.locator("#id_body").fill("The bridge will reopen in June.")
+    save(page)
+    second_page.locator("#id_body").fill("The bridge will reopen in July.")
+    second_page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(second_page.locator(".errornote")).to_be_visible()
+    expect(second_page.locator(".errorlist.nonfield")).to_contain_text("alice saved this story at")
+    conflict = second_page.locator("#edit-conflict .word-diff")
+    expect(conflict.locator("del")).to_have_text("May.")
+    expect(conflict.locator("ins")).to_have_text("June.")
+    expect(second_page.locator("#id_body")).to_have_value("The bridge will reopen in July.")
+    assert body_of(article) == "The bridge will reopen in June."
+
+    save(second_page)
+
+    assert body_of(article) == "The bridge will reopen in July."
+
+
+def test_each_editor_sees_who_else_has_the_story_open(
+    page, second_page, login, editor, alice, quick_desk
+):
+    article = ArticleFactory()
+    login(page, editor)
+    page.goto(change_url(article))
+    expect(page.locator("#presence")).to_be_hidden()
+
+    login(second_page, alice)
+    second_page.goto(change_url(article))
+
+    expect(second_page.locator("#presence")).to_have_text("Also open by: editor")
+    expect(page.locator("#presence")).to_have_text("Also open by: alice")  # without a reload
+
+
+def test_an_editor_who_leaves_the_story_is_no_longer_shown(
+    page, second_page, login, editor, alice, quick_desk
+):
+    article = ArticleFactory()
+    login(page, editor)
+    page.goto(change_url(article))
+    login(second_page, alice)
+    second_page.goto(change_url(article))
+    expect(page.locator("#presence")).to_have_text("Also open by: alice")
+
+    second_page.goto("/admin/")
+
+    expect(page.locator("#presence")).to_be_hidden()
+
+
+def type_and_close_without_saving(page, article, body):
+    """Type into the story until the desk has autosaved it, then close the tab."""
+    page.goto(change_url(article))
+    page.locator("#id_body").fill(body)
+    expect(page.locator("#autosave-status")).to_have_text(
+        re.compile(r"^Unsaved changes autosaved at \d\d:\d\d:\d\d\.$")
+    )
+    page.close()
+
+
+def test_typed_text_is_autosaved_and_restored_after_the_tab_is_closed(
+    page, login, editor, quick_desk
+):
+    article = ArticleFactory(body="Saved text.")
+    revisions = Version.objects.get_for_object(article).count()
+    login(page, editor)
+    type_and_close_without_saving(page, article, "Typed but never saved.")
+
+    reopened = page.context.new_page()
+    reopened.goto(change_url(article))
+    expect(reopened.locator("#autosave-offer")).to_be_visible()
+    expect(reopened.locator("#autosave-offer")).to_contain_text("You have unsaved changes from")
+    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    reopened.locator("#autosave-restore").click()
+
+    expect(reopened.locator("#id_body")).to_have_value("Typed but never saved.")
+    expect(reopened.locator("#autosave-offer")).to_be_hidden()
+    assert body_of(article) == "Saved text."
+    assert Version.objects.get_for_object(article).count() == revisions
+
+
+def test_a_discarded_autosave_is_not_offered_again(page, login, editor, quick_desk):
+    article = ArticleFactory(body="Saved text.")
+    login(page, editor)
+    type_and_close_without_saving(page, article, "Typed but never saved.")
+    reopened = page.context.new_page()
+    reopened.goto(change_url(article))
+
+    with reopened.expect_response(lambda response: "/autosave/discard/" in response.url):
+        reopened.locator("#autosave-discard").click()
+
+    expect(reopened.locator("#autosave-offer")).to_be_hidden()
+    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    reopened.reload()
+    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    expect(reopened.locator("#autosave-offer")).to_be_hidden()
