@@ -139,16 +139,17 @@ def restore(article, version, *, by, expected_version):
     """
     from django.db import transaction
 
+    from articles import editing
+
     then = version.field_dict
     for name, value in _restorable(then).items():
         setattr(article, name, value)
     with transaction.atomic():
         article.save_checked(expected_version=expected_version, by=by)
-        links = _restore_links(article, then)
+        _restore_links(article, then)
         when = timezone.localtime(version.revision.date_created)
-        record(
-            article, by=by, comment=f"Restored the revision of {when:%d %b %Y %H:%M}.", links=links
-        )
+        comment = f"Restored the revision of {when:%d %b %Y %H:%M}."
+        editing.saved(article, by=by, comment=comment, link=False)
     return article
 
 
@@ -168,6 +169,7 @@ def recover(version, *, by):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from articles import editing
     from articles.models import Article, Status
 
     then = version.field_dict
@@ -187,8 +189,8 @@ def recover(version, *, by):
         article.slug = then.get("slug")
     with transaction.atomic():
         article.save(force_insert=True)
-        links = _restore_links(article, then)
-        record(article, by=by, comment="Recovered after deletion, as a draft.", links=links)
+        _restore_links(article, then)
+        editing.saved(article, by=by, comment="Recovered after deletion, as a draft.", link=False)
     return article
 
 
@@ -207,11 +209,6 @@ def _restore_links(article, then):
     """Set the article's links to a revision's, leaving out entities deleted since."""
     from articles.models import Person, Place, Source
 
-    links = {}
     for name, model in (("people", Person), ("places", Place), ("mentioned_sources", Source)):
-        existing = list(
-            model.objects.filter(pk__in=then.get(name, [])).values_list("pk", flat=True)
-        )
-        getattr(article, name).set(existing)
-        links[name] = existing
-    return links
+        existing = model.objects.filter(pk__in=then.get(name, [])).values_list("pk", flat=True)
+        getattr(article, name).set(list(existing))

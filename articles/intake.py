@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import history, linking, wire
+from articles import editing, linking, wire
 from articles.models import (
     Article,
     EditConflict,
@@ -189,11 +189,9 @@ def _create_draft(story, item, *, source_id, by):
         updated_by=by,
     )
     article.save()
-    added = linking.link_article(article, new=True)
+    editing.saved(article, by=by, comment="Created from agency copy.", new=True)
     item.article = article
     item.outcome = WireOutcome.CREATED
-    links = {linking.LINK_FIELDS[kind][0]: ids for kind, ids in added.items()}
-    history.record(article, by=by, comment="Created from agency copy.", links=links)
     return IntakeResult(WireOutcome.CREATED, article, item, "new draft")
 
 
@@ -211,9 +209,8 @@ def _update_story(story, item, earlier, *, by):
         except EditConflict:
             article.refresh_from_db()
         else:
-            linking.link_article(article)
+            editing.saved(article, by=by, comment="Revised in place by an agency update.")
             item.outcome = WireOutcome.REVISED
-            history.record(article, by=by, comment="Revised in place by an agency update.")
             return IntakeResult(WireOutcome.REVISED, article, item, "draft revised in place")
     item.outcome = WireOutcome.PENDING
     return IntakeResult(
@@ -239,9 +236,8 @@ def accept_update(item, *, by):
         expected_version = article.version
         _apply_copy(article, item.body, item.text)
         article.save_checked(expected_version=expected_version, by=by)
-        linking.link_article(article)
+        editing.saved(article, by=by, comment="Accepted an agency update.")
         _decide(item, WireOutcome.ACCEPTED, by=by)
-        history.record(article, by=by, comment="Accepted an agency update.")
     return article
 
 

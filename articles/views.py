@@ -1,15 +1,80 @@
-"""Public pages. Thin: pick a QuerySet built on ``Article.objects.public()``, render."""
+"""Public pages. Thin: pick a QuerySet built on ``Article.objects.public()``, render.
 
-from django.shortcuts import get_object_or_404
+Lists page without counting the table (``UncountedPage``): on an archive of a
+million stories a COUNT(*) per page view is the slow part, and readers only
+need newer and older.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from articles import search, structured_data
 from articles.models import Article, Correction, Person, Place, Source
 
 
-class ArticleListView(ListView):
+@dataclass
+class UncountedPage:
+    """One page of rows, knowing only whether another page follows."""
+
+    object_list: list
+    number: int
+    has_next: bool
+    query: object  # the request's QueryDict, to keep filters in page links
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_previous() or self.has_next
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def url_for(self, number):
+        query = self.query.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    @property
+    def previous_url(self):
+        return self.url_for(self.number - 1)
+
+    @property
+    def next_url(self):
+        return self.url_for(self.number + 1)
+
+
+class UncountedListView(ListView):
+    """A ListView whose pages cost the same at page 1 of 10 stories or of a million."""
+
+    paginate_by = 20
+
+    def paginate_queryset(self, queryset, page_size):
+        raw = self.request.GET.get("page", "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise Http404("No such page.")
+        number = int(raw)
+        start = (number - 1) * page_size
+        rows = list(queryset[start : start + page_size + 1])
+        if not rows and number > 1:
+            raise Http404("No such page.")
+        page = UncountedPage(rows[:page_size], number, len(rows) > page_size, self.request.GET)
+        return None, page, page.object_list, page.has_other_pages()
+
+
+class HomeView(UncountedListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
-    paginate_by = 20
 
     def get_queryset(self):
         return Article.objects.public().for_listing()
@@ -20,22 +85,63 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.public().for_detail().prefetch_related("corrections")
+        return Article.objects.public().for_detail()
 
-
-class EntityDetailView(ListView):
-    """An entity's facts and its public articles, newest first."""
-
-    paginate_by = 20
-    context_object_name = "articles"
-    entity_model = None
-
-    def get_queryset(self):
-        self.entity = get_object_or_404(self.entity_model, slug=self.kwargs["slug"])
-        return self.entity.articles.public().for_listing()
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return moved_or_missing(Article, kwargs["slug"], Article.objects.public())
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(entity=self.entity, **kwargs)
+        article = self.object
+        related = Article.objects.public().related_to(article).for_listing()[:5]
+        return super().get_context_data(
+            related=related,
+            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            jsonld=structured_data.news_article(article, self.request),
+            **kwargs,
+        )
+
+
+def moved_or_missing(model, slug, visible):
+    """301 to an object's new address after an editor changed its slug; else 404.
+
+    Only for what the visitor may see: a draft renamed is the same 404 as a
+    slug that never existed.
+    """
+    moved = model.renamed_from(slug)
+    if moved is not None and visible.filter(pk=moved.pk).exists():
+        return HttpResponsePermanentRedirect(moved.get_absolute_url())
+    raise Http404("No such page.")
+
+
+class EntityDetailView(UncountedListView):
+    """An entity's facts and its public articles, newest first."""
+
+    context_object_name = "articles"
+    entity_model = None
+    entity_queryset = None
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.entity_queryset or self.entity_model.objects.all()
+        self.entity = queryset.filter(slug=kwargs["slug"]).first()
+        if self.entity is None:
+            return moved_or_missing(self.entity_model, kwargs["slug"], queryset)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.public().about(self.entity).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            entity=self.entity,
+            feed_url=reverse(
+                f"articles:{self.entity_model._meta.model_name}-feed", args=[self.entity.slug]
+            ),
+            **kwargs,
+        )
 
 
 class PersonDetailView(EntityDetailView):
@@ -45,6 +151,8 @@ class PersonDetailView(EntityDetailView):
 
 class PlaceDetailView(EntityDetailView):
     entity_model = Place
+    # Up to the region of a district's city: the parent chain in one query.
+    entity_queryset = Place.objects.select_related("parent__parent__parent")
     template_name = "articles/place_detail.html"
 
 
@@ -53,7 +161,77 @@ class SourceDetailView(EntityDetailView):
     template_name = "articles/source_detail.html"
 
 
-class CorrectionListView(ListView):
+class EntityIndexView(UncountedListView):
+    """Every person, place or source, alphabetically, with its number of public stories."""
+
+    paginate_by = 100
+    context_object_name = "entities"
+    template_name = "articles/entity_index.html"
+    entity_model = None
+    title = ""
+
+    def get_queryset(self):
+        return self.entity_model.objects.with_story_counts().order_by("name", "id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class PersonIndexView(EntityIndexView):
+    entity_model = Person
+    title = "People"
+
+
+class PlaceIndexView(EntityIndexView):
+    entity_model = Place
+    title = "Places"
+
+
+class SourceIndexView(EntityIndexView):
+    entity_model = Source
+    title = "Sources"
+
+
+class SearchView(UncountedListView):
+    """Full-text search of public stories (articles/search.py), filterable by entity."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    FILTERS = {"source": Source, "person": Person, "place": Place}
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")
+        self.filters = {}
+        articles = Article.objects.public().for_listing()
+        for name, model in self.FILTERS.items():
+            slug = self.request.GET.get(name)
+            if slug:
+                entity = model.objects.filter(slug=slug).first()
+                if entity is None:
+                    return Article.objects.none()
+                self.filters[name] = entity
+                articles = articles.about(entity)
+        return search.search(articles, self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        return {
+            **context,
+            "query": self.query,
+            "parsed": search.parse_query(self.query),
+            "filters": self.filters,
+            # search.snippets escapes the text and adds only <mark> around matches.
+            "snippets": {
+                pk: mark_safe(html)
+                for pk, html in (
+                    search.snippets(page.object_list, self.query) if page else {}
+                ).items()
+            },
+        }
+
+
+class CorrectionListView(UncountedListView):
     """The latest public corrections across the site."""
 
     template_name = "articles/correction_list.html"
@@ -62,3 +240,29 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public().latest_first()
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    news = request.build_absolute_uri(reverse("news-sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        f"Sitemap: {sitemap}",
+        f"Sitemap: {news}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def healthz(request):
+    """200 when the database answers, 503 when it does not: for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy", said in the body
+        return JsonResponse({"status": "unavailable", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "site": settings.SITE_NAME})

@@ -1,75 +1,488 @@
+"""The reader site: every public address, what it shows, and what it never shows."""
+
+import json
+import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
-from articles.models import Status
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory
+from articles.models import Article, Status
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-
-def test_home_shows_the_seed_article(client, seed):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "Azerbaijan’s defense minister warns" in response.text
+SEED_URL = "/articles/azerbaijans-defense-minister-warns-of-retaliation-if-armenia-fires-iskander/"
 
 
-def test_article_page_shows_the_story(client, seed):
-    response = client.get(
-        "/articles/azerbaijans-defense-minister-warns-of-retaliation-if-armenia-fires-iskander/"
+def jsonld_of(response):
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.text, re.DOTALL
     )
-    assert response.status_code == 200
-    assert "Hasanov instructed the Azerbaijani troops" in response.text
-    assert 'href="/places/ganja/"' in response.text
-    assert 'href="/people/zakir-hasanov/"' in response.text
-    assert '<time datetime="2020-10-06T08:00:00+00:00">' in response.text
+    return json.loads(block.group(1))
 
 
-@pytest.mark.parametrize(
-    "attributes",
-    [
-        {"status": Status.DRAFT},
-        {"status": Status.REVIEW},
-        {"status": Status.ARCHIVED, "published_at": timezone.now() - timedelta(days=1)},
-        {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
-    ],
-    ids=["draft", "review", "archived", "scheduled"],
-)
-def test_non_public_articles_reach_no_page(client, attributes):
-    place, person = PlaceFactory(), PersonFactory()
-    article = ArticleFactory(headline="Secret story", places=[place], people=[person], **attributes)
-    assert client.get(article.get_absolute_url()).status_code == 404
-    for url in ["/", place.get_absolute_url(), person.get_absolute_url()]:
-        response = client.get(url)
+class TestHome:
+    def test_shows_the_seed_article(self, client, seed):
+        response = client.get("/")
         assert response.status_code == 200
-        assert "Secret story" not in response.text
+        assert "Azerbaijan’s defense minister warns" in response.text
+
+    def test_twenty_a_page_newest_first(self, client):
+        now = timezone.now()
+        for n in range(45):
+            ArticleFactory(
+                headline=f"Story {n:02d}", public=True, published_at=now - timedelta(minutes=n)
+            )
+        first = client.get("/")
+        headlines = [a.headline for a in first.context["articles"]]
+        assert headlines[:2] == ["Story 00", "Story 01"] and len(headlines) == 20
+        assert 'rel="next" href="?page=2"' in first.text
+        third = client.get("/", {"page": 3})
+        assert [a.headline for a in third.context["articles"]] == [
+            f"Story {n}" for n in range(40, 45)
+        ]
+        assert 'rel="next"' not in third.text
+
+    @pytest.mark.parametrize("page", ["4", "0", "-1", "two", "99999999999"])
+    def test_a_page_out_of_range_is_404(self, client, page):
+        ArticleFactory.create_batch(3, public=True)
+        assert client.get("/", {"page": page}).status_code == 404
 
 
-def test_missing_article_is_404(client):
-    assert client.get("/articles/never-was/").status_code == 404
+class TestArticlePage:
+    def test_the_story_with_its_facts(self, client, seed):
+        response = client.get(SEED_URL)
+        assert response.status_code == 200
+        text = response.text
+        assert '<time datetime="2020-10-06T08:00:00+00:00">' in text
+        assert "By Trend" in text
+        assert 'href="/sources/trend/"' in text
+        assert 'href="/places/baku/"' in text  # the dateline
+        assert 'href="/people/zakir-hasanov/"' in text
+        assert f'<link rel="canonical" href="http://testserver{SEED_URL}">' in text
+        assert '<meta property="og:title"' in text and 'name="twitter:card"' in text
+
+    def test_the_first_mention_of_each_linked_entity_is_a_link(self, client, seed):
+        from articles.models import Article
+
+        article = Article.objects.get()
+        article.render_body()
+        body = client.get(SEED_URL).context["article"].body_html
+        assert body.count('href="/places/ganja/"') == 1
+        assert '<a href="/people/zakir-hasanov/" class="mention">Zakir Hasanov</a>' in body
+        assert '<a href="/places/azerbaijan/" class="mention">Azerbaijani</a>' in body
+        assert body.count("<p>") == 10
+
+    def test_structured_data(self, client, seed, editor):
+        from articles.models import Article
+
+        Article.objects.get().add_correction("The meeting was on October 6.", by=editor)
+        data = jsonld_of(client.get(SEED_URL))
+        assert data["@type"] == "NewsArticle"
+        assert data["headline"].startswith("Azerbaijan’s defense minister")
+        assert data["datePublished"] == "2020-10-06T08:00:00+00:00"
+        assert data["dateModified"] > data["datePublished"]
+        assert data["author"] == [{"@type": "Organization", "name": "Trend News Agency"}]
+        assert data["publisher"]["name"] == "Newsroom"
+        about = {thing["name"]: thing for thing in data["about"]}
+        assert set(about) == {"Zakir Hasanov"}
+        mentions = {thing["name"]: thing for thing in data["mentions"]}
+        assert mentions["Azerbaijan"]["sameAs"] == ["https://www.wikidata.org/wiki/Q227"]
+        assert "sameAs" not in mentions["Ganja"]
+        assert data["correction"][0]["text"] == "The meeting was on October 6."
+
+    def test_structured_data_cannot_be_broken_out_of(self, client):
+        article = ArticleFactory(public=True, summary="</script><script>alert(1)</script>")
+        response = client.get(article.get_absolute_url())
+        assert "</script><script>alert(1)" not in response.text
+        assert jsonld_of(response)["description"] == "</script><script>alert(1)</script>"
+
+    def test_related_stories_share_a_person_or_place(self, client):
+        ganja, hasanov = PlaceFactory(name="Ganja"), PersonFactory(name="Zakir Hasanov")
+        article = ArticleFactory(public=True, places=[ganja])
+        by_place = ArticleFactory(public=True, headline="Also Ganja", places=[ganja])
+        by_person = ArticleFactory(public=True, headline="Also Hasanov", people=[hasanov])
+        article.people.add(hasanov)
+        ArticleFactory(public=True, headline="Unrelated")
+        ArticleFactory(headline="Draft about Ganja", places=[ganja])
+        related = list(client.get(article.get_absolute_url()).context["related"])
+        assert set(related) == {by_place, by_person}
+
+    def test_a_renamed_story_answers_301_at_its_old_address(self, client):
+        article = ArticleFactory(public=True, headline="Old headline")
+        old_url = article.get_absolute_url()
+        article.slug = "new-headline"
+        article.save()
+        response = client.get(old_url)
+        assert response.status_code == 301
+        assert response["Location"] == "/articles/new-headline/"
+        assert client.get("/articles/new-headline/").status_code == 200
+
+    def test_a_renamed_draft_is_the_same_404(self, client):
+        article = ArticleFactory(headline="Secret")
+        old = article.get_absolute_url()
+        article.slug = "still-secret"
+        article.save()
+        assert client.get(old).status_code == 404
+
+    def test_a_slug_taken_back_is_no_longer_redirected(self, client):
+        first = ArticleFactory(public=True, slug="first")
+        first.slug = "renamed"
+        first.save()
+        ArticleFactory(public=True, slug="first", headline="A new first")
+        response = client.get("/articles/first/")
+        assert response.status_code == 200
+        assert response.context["article"].headline == "A new first"
 
 
-@pytest.mark.parametrize("n", [1, 30])
-def test_home_queries_are_fixed(client, django_assert_max_num_queries, n):
-    ArticleFactory.create_batch(n, public=True)
-    with django_assert_max_num_queries(2):
-        assert client.get("/").status_code == 200
+class TestEntityPages:
+    def test_a_place_with_its_parent_chain_and_stories(self, client, seed):
+        response = client.get("/places/ganja/")
+        assert response.status_code == 200
+        assert 'href="/places/azerbaijan/"' in response.text
+        assert 'href="/places/south-caucasus/"' in response.text
+        assert "40.6828, 46.3606" in response.text
+        assert SEED_URL in response.text
+        assert 'href="/places/ganja/feed/"' in response.text
+
+    def test_a_person_and_a_source(self, client, seed):
+        person = client.get("/people/zakir-hasanov/")
+        assert "Colonel-General, Minister of Defense of Azerbaijan" in person.text
+        assert SEED_URL in person.text
+        source = client.get("/sources/trend/")
+        assert "News agency" in source.text and "https://en.trend.az/" in source.text
+        assert SEED_URL in source.text
+
+    def test_a_source_page_lists_stories_it_supplied_or_is_named_in(self, client):
+        ministry = SourceFactory(name="Ministry of Defense")
+        supplied = ArticleFactory(public=True, source=ministry, headline="Supplied")
+        named = ArticleFactory(public=True, headline="Named")
+        named.mentioned_sources.add(ministry)
+        articles = client.get(ministry.get_absolute_url()).context["articles"]
+        assert set(articles) == {supplied, named}
+
+    @pytest.mark.parametrize("url", ["/people/", "/places/", "/sources/"])
+    def test_indexes_are_alphabetical_with_counts(self, client, seed, url):
+        response = client.get(url)
+        names = [entity.name for entity in response.context["entities"]]
+        assert names == sorted(names)
+        assert "1 story" in response.text
+
+    def test_index_counts_are_public_stories_only(self, client):
+        ganja = PlaceFactory(name="Ganja")
+        ArticleFactory.create_batch(2, public=True, places=[ganja])
+        ArticleFactory(places=[ganja])
+        response = client.get("/places/")
+        assert {e.name: e.story_count for e in response.context["entities"]}["Ganja"] == 2
+
+    def test_a_renamed_place_answers_301(self, client):
+        place = PlaceFactory(name="Ganja")
+        place.slug = "ganja-city"
+        place.save()
+        response = client.get("/places/ganja/")
+        assert (response.status_code, response["Location"]) == (301, "/places/ganja-city/")
+
+    def test_an_unknown_entity_is_404(self, client):
+        assert client.get("/people/nobody/").status_code == 404
 
 
-@pytest.mark.parametrize("n", [1, 30])
-def test_place_page_queries_are_fixed(client, django_assert_max_num_queries, n):
-    place = PlaceFactory(parent=PlaceFactory())
-    for _ in range(n):
-        ArticleFactory(public=True, places=[place])
-    with django_assert_max_num_queries(4):
-        assert client.get(place.get_absolute_url()).status_code == 200
+NON_PUBLIC = [
+    {"status": Status.DRAFT},
+    {"status": Status.REVIEW},
+    {"status": Status.ARCHIVED, "published_at": timezone.now() - timedelta(days=1)},
+    {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+]
 
 
-@pytest.mark.parametrize("n", [1, 30])
-def test_article_page_queries_are_fixed(client, django_assert_max_num_queries, n):
-    people = PersonFactory.create_batch(n)
-    places = PlaceFactory.create_batch(n)
-    article = ArticleFactory(public=True, people=people, places=places)
-    with django_assert_max_num_queries(4):
-        assert client.get(article.get_absolute_url()).status_code == 200
+@pytest.mark.parametrize("attributes", NON_PUBLIC, ids=["draft", "review", "archived", "scheduled"])
+def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attributes):
+    place, person, source = PlaceFactory(), PersonFactory(), SourceFactory()
+    secret = ArticleFactory(
+        headline="Secretive zebra story",
+        places=[place],
+        people=[person],
+        source=source,
+        **attributes,
+    )
+    secret.mentioned_sources.add(source)
+    visible = ArticleFactory(public=True, places=[place], people=[person], source=source)
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    assert (
+        client.get(secret.get_absolute_url()).content
+        == client.get("/articles/never-existed/").content
+    )
+    for url in [
+        "/",
+        place.get_absolute_url(),
+        person.get_absolute_url(),
+        source.get_absolute_url(),
+        "/search/?q=zebra",
+        "/feed/",
+        "/feed/atom/",
+        f"/places/{place.slug}/feed/",
+        f"/people/{person.slug}/feed/",
+        f"/sources/{source.slug}/feed/",
+        "/sitemap-articles.xml",
+        "/news-sitemap.xml",
+        "/corrections/",
+        visible.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "secretive" not in response.content.decode().lower(), url
+        assert secret.slug not in response.content.decode(), url
+
+
+class TestFeeds:
+    def test_rss(self, client, seed):
+        import feedparser
+
+        feed = feedparser.parse(client.get("/feed/").content)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.version == "rss20"
+        entry = feed.entries[0]
+        assert entry.title.startswith("Azerbaijan’s defense minister")
+        assert entry.link.endswith(SEED_URL)
+        assert entry.published_parsed[:3] == (2020, 10, 6)
+        assert {tag.term for tag in entry.tags} >= {"Ganja", "Zakir Hasanov"}
+
+    def test_atom(self, client, seed):
+        import feedparser
+
+        feed = feedparser.parse(client.get("/feed/atom/").content)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.version == "atom10"
+        assert feed.entries[0].author == "Trend News Agency"
+
+    @pytest.mark.parametrize("url", ["/places/ganja/feed/", "/people/zakir-hasanov/feed/"])
+    def test_entity_feeds(self, client, seed, url):
+        import feedparser
+
+        feed = feedparser.parse(client.get(url).content)
+        assert not feed.bozo
+        assert [entry.link.endswith(SEED_URL) for entry in feed.entries] == [True]
+
+    def test_an_unknown_entity_feed_is_404(self, client):
+        assert client.get("/places/nowhere/feed/").status_code == 404
+
+
+class TestSitemaps:
+    NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+    def test_the_index_lists_every_section(self, client, seed):
+        root = ElementTree.fromstring(client.get("/sitemap.xml").content)
+        locations = [loc.text for loc in root.findall("s:sitemap/s:loc", self.NS)]
+        assert {url.rsplit("/", 1)[1] for url in locations} == {
+            f"sitemap-{section}.xml"
+            for section in ["pages", "articles", "people", "places", "sources"]
+        }
+
+    def test_the_articles_section(self, client, seed):
+        root = ElementTree.fromstring(client.get("/sitemap-articles.xml").content)
+        urls = [loc.text for loc in root.findall("s:url/s:loc", self.NS)]
+        assert urls == [f"http://testserver{SEED_URL}"]
+        assert root.find("s:url/s:lastmod", self.NS) is not None
+
+    def test_the_news_sitemap_has_the_last_two_days(self, client):
+        now = timezone.now()
+        fresh = ArticleFactory(public=True, headline="Fresh <news> & more")
+        ArticleFactory(status=Status.PUBLISHED, published_at=now - timedelta(hours=49))
+        response = client.get("/news-sitemap.xml")
+        assert response["Content-Type"].startswith("application/xml")
+        root = ElementTree.fromstring(response.content)
+        news = {"s": self.NS["s"], "n": "http://www.google.com/schemas/sitemap-news/0.9"}
+        urls = root.findall("s:url", news)
+        assert [u.find("s:loc", news).text for u in urls] == [
+            f"http://testserver{fresh.get_absolute_url()}"
+        ]
+        assert urls[0].find("n:news/n:title", news).text == "Fresh <news> & more"
+        assert urls[0].find("n:news/n:publication/n:name", news).text == "Newsroom"
+
+
+class TestSearchPage:
+    def test_finds_and_highlights(self, client, seed):
+        response = client.get("/search/", {"q": "Iskander"})
+        assert response.status_code == 200
+        assert SEED_URL in response.text
+        assert "<mark>Iskander</mark>" in response.text
+
+    def test_filters_by_entity(self, client):
+        ganja, other = PlaceFactory(name="Ganja"), PlaceFactory(name="Khizi")
+        wanted = ArticleFactory(public=True, headline="Shelling report", places=[ganja])
+        ArticleFactory(public=True, headline="Shelling elsewhere", places=[other])
+        response = client.get("/search/", {"q": "shelling", "place": ganja.slug})
+        assert list(response.context["articles"]) == [wanted]
+        assert (
+            client.get("/search/", {"q": "shelling", "place": "nowhere"}).context["articles"] == []
+        )
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "!!! ???",
+            '"unbalanced',
+            "x" * 5000,
+            "'; DROP TABLE articles_article;--",
+            "NEAR(",
+            "-",
+        ],
+    )
+    def test_hostile_queries_get_a_friendly_empty_page(self, client, seed, query):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == []
+
+
+class TestCorrectionsPage:
+    def test_lists_latest_corrections_first(self, client, editor):
+        first = ArticleFactory(public=True, headline="First story")
+        second = ArticleFactory(public=True, headline="Second story")
+        first.add_correction("Old correction.", by=editor)
+        Article.objects.get(pk=second.pk).add_correction("New correction.", by=editor)
+        text = client.get("/corrections/").text
+        assert text.index("New correction.") < text.index("Old correction.")
+
+
+class TestPlumbing:
+    def test_robots(self, client):
+        response = client.get("/robots.txt")
+        assert response["Content-Type"].startswith("text/plain")
+        assert "Disallow: /admin/" in response.text
+        assert "Sitemap: http://testserver/sitemap.xml" in response.text
+
+    def test_favicon(self, client):
+        response = client.get("/favicon.ico")
+        assert (response.status_code, response["Location"]) == (301, "/static/favicon.svg")
+
+    def test_healthz(self, client):
+        response = client.get("/healthz")
+        assert (response.status_code, response.json()["database"]) == (200, "ok")
+
+    def test_healthz_says_503_when_the_database_does_not_answer(self, client, monkeypatch):
+        from django.db.backends.utils import CursorWrapper
+        from django.db.utils import OperationalError
+
+        def refuse(*args, **kwargs):
+            raise OperationalError("connection refused")
+
+        monkeypatch.setattr(CursorWrapper, "execute", refuse)
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "OperationalError"}
+
+
+class TestConditionalGetAndCache:
+    def test_etag_and_last_modified_give_304(self, client, seed):
+        first = client.get(SEED_URL)
+        assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+        assert client.get(SEED_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        later = client.get(SEED_URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert later.status_code == 304
+
+    def test_feeds_are_conditional_too(self, client, seed):
+        first = client.get("/feed/")
+        assert client.get("/feed/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    def test_an_edit_shows_at_once(self, client, editor):
+        article = ArticleFactory(public=True, headline="Before the edit")
+        assert "Before the edit" in client.get("/").text
+        etag = client.get("/")["ETag"]
+        article.headline = "After the edit"
+        article.save()
+        response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 200
+        assert "After the edit" in response.text
+
+    def test_unpublishing_shows_at_once(self, client, editor):
+        article = ArticleFactory(public=True, headline="Soon withdrawn")
+        assert "Soon withdrawn" in client.get("/").text
+        Article.objects.get(pk=article.pk).unpublish(by=editor)
+        assert "Soon withdrawn" not in client.get("/").text
+
+    def test_pages_come_from_the_cache(self, client, django_assert_num_queries):
+        ArticleFactory.create_batch(3, public=True)
+        client.get("/")
+        with django_assert_num_queries(0):
+            assert client.get("/").status_code == 200
+
+    def test_a_cached_page_expires_when_a_scheduled_story_is_due(self, client, monkeypatch):
+        from articles import page_cache
+
+        ArticleFactory(status=Status.PUBLISHED, published_at=timezone.now() + timedelta(seconds=30))
+        kept = {}
+        real_set = page_cache.cache.set
+
+        def set_and_note(key, value, timeout=None):
+            kept[key] = timeout
+            return real_set(key, value, timeout)
+
+        monkeypatch.setattr(page_cache.cache, "set", set_and_note)
+        client.get("/")
+        pages = [t for key, t in kept.items() if re.fullmatch(r"pages:\d+:[0-9a-f]{64}", key)]
+        assert pages and 0 < max(pages) <= 31
+
+    @override_settings(PAGE_CACHE_SECONDS=0)
+    def test_the_cache_can_be_turned_off(self, client, django_assert_max_num_queries):
+        ArticleFactory(public=True)
+        client.get("/")
+        with django_assert_max_num_queries(3):
+            client.get("/")
+
+
+class TestFixedQueries:
+    """Each page costs the same number of queries with 1 or 50 stories, each with links."""
+
+    @pytest.fixture(params=[1, 50])
+    def stories(self, request):
+        places = PlaceFactory.create_batch(3)
+        people = PersonFactory.create_batch(3)
+        source = SourceFactory()
+        for _ in range(request.param):
+            ArticleFactory(public=True, places=places, people=people, source=source)
+        return {"place": places[0], "person": people[0], "source": source}
+
+    @pytest.fixture(autouse=True)
+    def no_page_cache(self, settings):
+        settings.PAGE_CACHE_SECONDS = 0
+
+    @pytest.mark.parametrize(
+        ("url", "queries"),
+        [
+            ("/", 1),
+            ("/feed/", 3),
+            ("/feed/atom/", 3),
+            ("/people/", 1),
+            ("/places/", 1),
+            ("/sources/", 1),
+            ("/corrections/", 1),
+            ("/search/?q=story", 2),
+            ("/sitemap.xml", 8),
+            ("/sitemap-articles.xml", 2),
+            ("/news-sitemap.xml", 1),
+        ],
+    )
+    def test_site_pages(self, client, django_assert_max_num_queries, stories, url, queries):
+        with django_assert_max_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+    @pytest.mark.parametrize("kind", ["place", "person", "source"])
+    def test_entity_pages_and_feeds(self, client, django_assert_max_num_queries, stories, kind):
+        entity = stories[kind]
+        with django_assert_max_num_queries(2):
+            assert client.get(entity.get_absolute_url()).status_code == 200
+        with django_assert_max_num_queries(4):
+            assert client.get(f"{entity.get_absolute_url()}feed/").status_code == 200
+
+    def test_article_page(self, client, django_assert_max_num_queries, stories):
+        article = Article.objects.public().first()
+        with django_assert_max_num_queries(5):
+            assert client.get(article.get_absolute_url()).status_code == 200

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import history, linking
+from articles import editing, linking
 from articles.admin.desk import DeskViews
 from articles.admin.filters import PersonFilter, PlaceFilter, SourceFilter, StatusFilter
 from articles.admin.forms import ArticleAdminForm
@@ -96,19 +96,18 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
         before = {kind: linked for kind, (linked, _) in article._links_before.items()}
         after = {kind: linked for kind, (linked, _) in linking.current_links(article).items()}
         linking.remember_rejections(article, before=before, after=after)
-        added = linking.link_article(article)
+        changed = ", ".join(form.changed_data) if change else ""
+        added = editing.saved(
+            article,
+            by=request.user,
+            comment=f"Changed {changed}." if changed else ("Saved." if change else "Created."),
+        )
         if any(added.values()):
             self.message_user(
                 request,
                 f"Linked {sum(map(len, added.values()))} more entities the text mentions.",
                 messages.INFO,
             )
-        changed = ", ".join(form.changed_data) if change else ""
-        history.record(
-            article,
-            by=request.user,
-            comment=f"Changed {changed}." if changed else ("Saved." if change else "Created."),
-        )
         Autosave.discard(user=request.user, article=article if change else None)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from reversion.models import Version
 
-from articles import diffs, history, intake, linking
+from articles import diffs, editing, history, intake, linking
 from articles.models import (
     Article,
     Autosave,
@@ -375,7 +375,9 @@ class DeskViews:
                 article.save_checked(expected_version=article.version, by=request.user)
                 getattr(article, rejected_field).remove(entity)
                 getattr(article, field).add(entity)
-                history.record(article, by=request.user, comment=f"Linked {entity.name}.")
+                editing.saved(
+                    article, by=request.user, comment=f"Linked {entity.name}.", link=False
+                )
         except EditConflict as conflict:
             self.message_user(request, str(conflict), messages.ERROR)
         else:

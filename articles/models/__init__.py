@@ -12,7 +12,7 @@ from articles.models.articles import (
     EditConflict,
     Status,
 )
-from articles.models.base import SLUG_MAX_LENGTH, SluggedModel
+from articles.models.base import SLUG_MAX_LENGTH, SluggedModel, SlugRedirect
 from articles.models.desk import Autosave, Presence
 from articles.models.entities import (
     GAZETTEER_VERSION_KEY,
@@ -40,6 +40,7 @@ __all__ = [
     "Place",
     "PlaceKind",
     "Presence",
+    "SlugRedirect",
     "SluggedModel",
     "Source",
     "SourceKind",

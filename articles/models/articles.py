@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from articles import page_cache
 from articles.models.base import SluggedModel
 from articles.models.entities import Person, Place, Source
 
@@ -62,6 +64,20 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time has not come: public() will take them at that second."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def about(self, entity):
+        """Stories about ``entity``: linked to a person or place; supplied by or naming a source."""
+        return self.filter(about_condition(type(entity), entity.pk))
+
+    def related_to(self, article):
+        """Other stories sharing a person or place with ``article`` (its links prefetched)."""
+        places = Article.places.through.objects.filter(
+            article=OuterRef("pk"), place__in=[place.pk for place in article.places.all()]
+        )
+        people = Article.people.through.objects.filter(
+            article=OuterRef("pk"), person__in=[person.pk for person in article.people.all()]
+        )
+        return self.exclude(pk=article.pk).filter(Exists(places) | Exists(people))
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
@@ -70,11 +86,40 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "dateline").newest_first()
 
     def for_detail(self):
-        return self.select_related("source", "dateline").prefetch_related("people", "places")
+        """What a story's page shows: its links, dateline, source and corrections."""
+        return self.select_related("source", "dateline").prefetch_related(
+            "people", "places", "corrections"
+        )
+
+    def batches(self, size=500):
+        """The rows in primary-key order, ``size`` at a time, paged by key.
+
+        For jobs over the whole archive: each batch is one small query, so
+        memory stays flat whatever the number of rows and no cursor is held.
+        """
+        last = 0
+        while batch := list(self.filter(pk__gt=last).order_by("pk")[:size]):
+            yield batch
+            last = batch[-1].pk
 
     def for_desk(self):
         """What the editors' article list shows."""
         return self.select_related("source", "updated_by")
+
+
+def about_condition(model, ref):
+    """The condition "a story about the ``model`` entity ``ref``" (a key, or an OuterRef to one)."""
+    if model is Person:
+        return Q(people=ref)
+    if model is Place:
+        return Q(places=ref)
+    if model is Source:
+        inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
+        naming = Article.mentioned_sources.through.objects.filter(
+            article=OuterRef("pk"), source=inner
+        )
+        return Q(source=ref) | Q(Exists(naming))
+    raise TypeError(f"Stories are not about {model.__name__} objects.")
 
 
 class EditConflict(Exception):
@@ -114,6 +159,11 @@ class Article(SluggedModel):
         blank=True,
         validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
         help_text="The story's text. Separate paragraphs with a blank line.",
+    )
+    body_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body as readers see it: rendered and sanitised on save.",
     )
     byline = models.CharField(max_length=200, blank=True)
     source = models.ForeignKey(
@@ -214,6 +264,12 @@ class Article(SluggedModel):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+        page_cache.newsroom_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        page_cache.newsroom_changed()
+        return result
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -378,6 +434,29 @@ class Article(SluggedModel):
     @property
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    def render_body(self):
+        """Render ``body_html`` from the body and the story's links, and store it.
+
+        Derived from what was just saved, so it is written on its own and does
+        not count as another edit (no new version).
+        """
+        from articles import linking, rendering
+
+        links = {}
+        for kind, (field, _rejected) in linking.LINK_FIELDS.items():
+            for entity in getattr(self, field).only("pk", "slug"):
+                links[(kind, entity.pk)] = entity.get_absolute_url()
+        self.body_html = rendering.render_body(
+            self.body, find_mentions=linking.find_mentions, links=links
+        )
+        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+
+    @property
+    def body_markup(self):
+        """``body_html`` for templates: built by render_body from escaped text and
+        cleaned by nh3 (rendering.sanitise) when stored, so it is safe to print."""
+        return mark_safe(self.body_html)
 
     @property
     def linkable_text(self):

@@ -1,6 +1,8 @@
-"""What every model with a public address shares: a unique, readable slug."""
+"""What every model with a public address shares: a unique, readable slug that,
+once published, keeps working after an editor changes it."""
 
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from articles.slugs import slugify_text
 
@@ -22,6 +24,20 @@ class SluggedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        old = getattr(self, "_loaded_slug", None)
+        if self.slug and self.slug == old:
+            return super().save(*args, **kwargs)  # the address did not move
+        with transaction.atomic():
+            self.save_with_free_slug(*args, **kwargs)
+            self.remember_old_slug(old)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save_with_free_slug(self, *args, **kwargs):
         if self.slug:
             return super().save(*args, **kwargs)
         # Two editors saving "Ganja" at once both see "ganja" free; the unique
@@ -36,8 +52,27 @@ class SluggedModel(models.Model):
                     raise
         raise IntegrityError(f"Could not find a free slug for {self!s}")
 
+    def remember_old_slug(self, old):
+        """Keep the old address of a renamed object working (a 301 to the new one)."""
+        model = self._meta.model_name
+        # The new slug is a live address now; no redirect may shadow it.
+        SlugRedirect.objects.filter(model=model, old_slug=self.slug).delete()
+        if old and old != self.slug:
+            SlugRedirect.objects.update_or_create(
+                model=model, old_slug=old, defaults={"object_id": self.pk}
+            )
+        self._loaded_slug = self.slug
+
     def slug_source(self):
         raise NotImplementedError
+
+    @classmethod
+    def renamed_from(cls, slug):
+        """The object that was at ``slug`` before an editor changed its slug, if any."""
+        redirect = SlugRedirect.objects.filter(model=cls._meta.model_name, old_slug=slug).first()
+        if redirect is None:
+            return None
+        return cls._default_manager.filter(pk=redirect.object_id).first()
 
     def slug_taken(self, slug):
         return type(self)._default_manager.filter(slug=slug).exclude(pk=self.pk).exists()
@@ -57,3 +92,21 @@ class SluggedModel(models.Model):
         while f"{base}-{suffix}" in taken:
             suffix += 1
         return f"{base}-{suffix}"
+
+
+class SlugRedirect(models.Model):
+    """An address an object had before its slug was changed."""
+
+    model = models.CharField(max_length=40)
+    old_slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["model", "old_slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "old_slug"], name="slugredirect_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.old_slug} → {self.object_id}"

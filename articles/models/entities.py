@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
+from articles import page_cache
 from articles.models.base import SluggedModel
 
 wikidata_id_validator = RegexValidator(
@@ -42,7 +43,26 @@ class UnicodeJSONEncoder(DjangoJSONEncoder):
         super().__init__(*args, **{**kwargs, "ensure_ascii": False})
 
 
-class EntityManager(models.Manager):
+class EntityQuerySet(models.QuerySet):
+    def with_story_counts(self):
+        """Each row's number of public stories about it, counted for the fetched rows only."""
+        from articles.models.articles import Article, about_condition
+
+        stories = (
+            Article.objects.public()
+            .filter(about_condition(self.model, OuterRef("pk")))
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return self.annotate(
+            story_count=Coalesce(Subquery(stories, output_field=IntegerField()), 0)
+        )
+
+
+class EntityManager(models.Manager.from_queryset(EntityQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -82,6 +102,7 @@ class Entity(SluggedModel):
         # only a new entity or a change of its names calls for it.
         names_changed = getattr(self, "_loaded_names", None) != self.names
         super().save(*args, **kwargs)
+        page_cache.newsroom_changed()
         if names_changed:
             gazetteer_changed()
             self._loaded_names = self.names
@@ -89,6 +110,7 @@ class Entity(SluggedModel):
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         gazetteer_changed()
+        page_cache.newsroom_changed()
         return result
 
     @classmethod

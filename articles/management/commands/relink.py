@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from articles import history, linking
+from articles import editing, linking
 from articles.models import Article, EditConflict, Person, Place, Source
 
 ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
@@ -13,38 +13,53 @@ ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
 class Command(BaseCommand):
     help = (
         "Link existing articles to the people, places and sources their text mentions, "
-        "after names or aliases changed. Only adds links; links editors removed stay removed."
+        "after names or aliases changed, and render reader HTML that is missing (after "
+        "loading fixtures, say). Only adds links; links editors removed stay removed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run", action="store_true", help="print what would change, change nothing"
         )
+        parser.add_argument(
+            "--render",
+            action="store_true",
+            help="render every story's reader HTML again (not only the missing ones)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    def handle(self, *args, dry_run, no_progress, **options):
+    def handle(self, *args, dry_run, render, no_progress, **options):
         linking.forget_gazetteer()
-        articles = Article.objects.order_by("pk").only("pk", "headline", "summary", "body")
-        changed = 0
+        articles = Article.objects.only("pk", "headline", "summary", "body", "body_html")
+        linked = rendered = 0
         progress = tqdm(
-            articles.iterator(chunk_size=500),
             total=articles.count(),
             desc="Relinking",
             unit="article",
             file=sys.stderr,
             disable=True if no_progress else None,
         )
-        for article in progress:
-            additions = {kind: ids for kind, ids in linking.links_to_add(article).items() if ids}
-            if not additions:
-                continue
-            changed += 1
-            with tqdm.external_write_mode():
-                self.stdout.write(f"{article.headline}: {self.describe(additions)}")
-            if not dry_run:
-                self.relink(article)
+        for batch in articles.batches(500):
+            for article in batch:
+                additions = {
+                    kind: ids for kind, ids in linking.links_to_add(article).items() if ids
+                }
+                if additions:
+                    linked += 1
+                    with tqdm.external_write_mode():
+                        self.stdout.write(f"{article.headline}: {self.describe(additions)}")
+                    if not dry_run:
+                        self.relink(article)
+                elif render or (article.body and not article.body_html):
+                    rendered += 1
+                    if not dry_run:
+                        article.render_body()
+            progress.update(len(batch))
+        progress.close()
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(f"Done: {changed} articles {verb}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Done: {linked} articles {verb}, {rendered} bodies rendered.")
+        )
 
     def relink(self, article):
         # Saved through the version check, so an editor's concurrent save is
@@ -54,8 +69,7 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     current.save_checked(expected_version=current.version)
-                    linking.link_article(current)
-                    history.record(current, comment="Linked after names or aliases changed.")
+                    editing.saved(current, comment="Linked after names or aliases changed.")
                 return
             except EditConflict:
                 continue

@@ -1,0 +1,121 @@
+"""Whole public pages in the shared cache, and what makes them stale.
+
+Every change to the newsroom (a story saved, published, corrected or deleted;
+an entity renamed) moves one generation number, and cached pages are keyed by
+it, so no reader sees a page older than the last edit. A page is also never
+kept past the next scheduled publication: the story due at 10:00 is on the
+home page at 10:00.
+"""
+
+import functools
+import hashlib
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+GENERATION_KEY = "pages:generation"
+CHANGED_AT_KEY = "pages:changed-at"
+CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
+
+
+def generation():
+    cache.add(GENERATION_KEY, 1, timeout=None)
+    return cache.get(GENERATION_KEY, 1)
+
+
+def _bump():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def last_change():
+    """When the newsroom last changed (a story, an entity, a correction), as a timestamp.
+
+    Every public page's Last-Modified: a list changes when a story leaves it,
+    which no date on the stories still in it would show.
+    """
+    cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
+    return cache.get(CHANGED_AT_KEY) or time.time()
+
+
+def newsroom_changed():
+    """Make every cached page stale: now, and again when the change commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def seconds_until_next_publication(current):
+    from articles.models import Article
+
+    key = f"pages:next-publication:{current}"
+    due = cache.get(key)
+    if due is None:
+        next_at = (
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)[:1]
+        )
+        due = next_at[0].timestamp() if next_at else 0
+        cache.set(key, due, settings.PAGE_CACHE_SECONDS)
+    if not due:
+        return None
+    return max(0, int(due - datetime.now(UTC).timestamp()) + 1)
+
+
+def cached_page(view):
+    """Serve a public page from the cache, and tell browsers to revalidate it.
+
+    Public pages look the same to everyone, so the key is the address and the
+    generation alone; responses carry no cookies and no per-visitor content.
+    """
+
+    @functools.wraps(view)
+    def serve(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+            return revalidate(dated(view(request, *args, **kwargs)))
+        current = generation()
+        # Hashed: an address may be long (a search) and cache keys are bounded.
+        address = f"{request.get_host()}{request.get_full_path()}".encode()
+        key = f"pages:{current}:{hashlib.sha256(address).hexdigest()}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, status, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response.headers[name] = value
+            return revalidate(response)
+        response = dated(view(request, *args, **kwargs))
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        if response.status_code == 200 and not response.cookies:
+            timeout = settings.PAGE_CACHE_SECONDS
+            due = seconds_until_next_publication(current)
+            if due is not None:
+                timeout = min(timeout, due)
+            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+            cache.set(key, (response.content, response.status_code, headers), timeout)
+        return revalidate(response)
+
+    return serve
+
+
+def dated(response):
+    if response.status_code == 200:
+        response.headers["Last-Modified"] = http_date(last_change())
+    return response
+
+
+def revalidate(response):
+    # Browsers and proxies may keep a copy but must ask again each time; the
+    # ETag or Last-Modified makes the answer a cheap 304 when nothing changed.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response

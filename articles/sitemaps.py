@@ -1,0 +1,90 @@
+"""Sitemaps: every public story and entity page, and a Google News sitemap of the last two days."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Person, Place, Source
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most 1,000 stories per sitemap
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+
+    def items(self):
+        return Article.objects.public().only("slug", "updated_at").order_by("-published_at", "-id")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class EntitySitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+    model = None
+
+    def items(self):
+        return self.model.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, entity):
+        return entity.updated_at
+
+
+class PersonSitemap(EntitySitemap):
+    model = Person
+
+
+class PlaceSitemap(EntitySitemap):
+    model = Place
+
+
+class SourceSitemap(EntitySitemap):
+    model = Source
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return [
+            "articles:home",
+            "articles:people",
+            "articles:places",
+            "articles:sources",
+            "articles:corrections",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "articles": ArticleSitemap,
+    "people": PersonSitemap,
+    "places": PlaceSitemap,
+    "sources": SourceSitemap,
+}
+
+
+def news_sitemap(request):
+    """Google News sitemap: public stories of the last 48 hours, newest first."""
+    since = timezone.now() - NEWS_WINDOW
+    articles = (
+        Article.objects.public()
+        .filter(published_at__gte=since)
+        .only("slug", "headline", "published_at")
+        .order_by("-published_at", "-id")[:NEWS_LIMIT]
+    )
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": articles},
+        content_type="application/xml; charset=utf-8",
+    )

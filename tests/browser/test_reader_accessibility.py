@@ -1,0 +1,112 @@
+"""The reader site for people using a screen reader, a keyboard or a phone.
+
+axe-core (npm, see package.json) checks each page for serious and critical violations;
+the phone-width and skip-link checks need a real layout and real focus.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.browser.conftest import TIMEOUT_MS
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+SEED_ARTICLE = "seed article"  # its address comes from the database, once seeded
+READER_PAGES = [
+    "/",
+    SEED_ARTICLE,
+    "/places/ganja/",
+    "/people/zakir-hasanov/",
+    "/sources/trend/",
+    "/places/",
+    "/search/?q=Iskander",
+    "/search/?q=xylophone",
+    "/corrections/",
+]
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's file, which `make test` installs with npm ci."""
+    if not AXE.exists():
+        if shutil.which("npm") is None:
+            reason = "npm not found, so axe-core cannot be installed (apt-get install npm)"
+        else:
+            reason = f"axe-core not installed at {AXE} (run `make test` or `npm ci`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE
+
+
+@pytest.fixture
+def axe_page(new_context, axe_script):
+    """A page that lets axe in: the site's Content-Security-Policy would block its script."""
+    context = new_context(bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+@pytest.fixture
+def phone(new_context):
+    context = new_context(**PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+@pytest.fixture
+def corrected_seed(seed, editor):
+    """The seed newsroom with a public correction, so its markup is checked too."""
+    Article.objects.get().add_correction(
+        "An earlier version gave the wrong date for the meeting.", by=editor
+    )
+
+
+def visit(page, url):
+    if url == SEED_ARTICLE:
+        url = Article.objects.get().get_absolute_url()
+    response = page.goto(url)
+    assert response.ok, f"{url} answered {response.status}"
+
+
+def describe(violation):
+    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+    return f"{violation['id']} ({violation['impact']}): {violation['help']}\n    at {targets}"
+
+
+@pytest.mark.parametrize("url", READER_PAGES)
+def test_no_serious_accessibility_violations(axe_page, corrected_seed, url):
+    visit(axe_page, url)
+    axe_page.add_script_tag(path=str(AXE))
+
+    results = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{url}:\n" + "\n".join(describe(v) for v in serious)
+
+
+@pytest.mark.parametrize("url", READER_PAGES)
+def test_no_sideways_scrolling_on_a_phone(phone, corrected_seed, url):
+    visit(phone, url)
+
+    width = phone.evaluate("document.documentElement.scrollWidth")
+
+    assert width <= 360, f"{url} is {width} px wide on a 360 px phone"
+
+
+def test_the_skip_link_shows_when_tabbed_to_and_jumps_to_the_content(phone, seed):
+    visit(phone, "/")
+    skip = phone.get_by_role("link", name="Skip to content")
+    expect(skip).not_to_be_in_viewport()
+
+    phone.keyboard.press("Tab")
+
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport(ratio=1)
+    phone.keyboard.press("Enter")
+    expect(phone.locator("main#content")).to_be_focused()
