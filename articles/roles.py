@@ -3,6 +3,8 @@
 Reporters write: they create stories, edit their own drafts and submit them
 for review. Editors run the desk: everything on stories and entities,
 including publishing, scheduling, archiving, deleting and correcting.
+Partners are API clients that receive published stories before their
+publication time (embargo), and nothing else beyond the public.
 A change here needs a data migration that calls ``create_roles`` again.
 """
 
@@ -26,6 +28,8 @@ ROLES = {
         "publish_article",
         "edit_any_article",
     ],
+    # A trusted partner's API token: published stories before their time.
+    "Partner": ["view_embargoed"],
 }
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,7 +15,12 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "bench-only-secret-key", "SECURE_SSL_REDIRECT": "0"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+}
 
 
 def timed(function, *args, repeat=5):
@@ -92,6 +98,20 @@ def manage(*args, database_url):
     )
 
 
+@contextmanager
+def scratch_databases(folder, name):
+    """{label: DATABASE_URL}: an SQLite file in ``folder`` and, when the server is up,
+    a fresh PostgreSQL database dropped afterwards."""
+    databases = {"SQLite": f"sqlite:///{folder}/{name}.sqlite3"}
+    postgres_name = f"newsroom_bench_{name}_{os.getpid()}"
+    if subprocess.run(["createdb", "-h", "127.0.0.1", postgres_name]).returncode == 0:
+        databases["PostgreSQL"] = f"{POSTGRES}/{postgres_name}"
+    try:
+        yield databases
+    finally:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", postgres_name])
+
+
 def bench_wire_import():
     """Files per second through `import_wire`, linking included, into each database."""
     count = int(os.environ.get("BENCH_WIRE_FILES", "10000"))
@@ -100,11 +120,7 @@ def bench_wire_import():
         folder = Path(tmp) / "wire"
         folder.mkdir()
         write_wire_files(folder, count)
-        databases = {"SQLite": f"sqlite:///{tmp}/bench.sqlite3"}
-        postgres_name = f"newsroom_bench_{os.getpid()}"
-        if subprocess.run(["createdb", "-h", "127.0.0.1", postgres_name]).returncode == 0:
-            databases["PostgreSQL"] = f"{POSTGRES}/{postgres_name}"
-        try:
+        with scratch_databases(tmp, "wire") as databases:
             for label, url in databases.items():
                 manage("migrate", "--noinput", database_url=url)
                 manage("loaddata", "fixtures/newsroom.json", database_url=url)
@@ -112,12 +128,49 @@ def bench_wire_import():
                 manage("import_wire", str(folder), "--no-progress", database_url=url)
                 elapsed = time.perf_counter() - start
                 results[f"{label}: files/s"] = round(count / elapsed)
-        finally:
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", postgres_name])
     return results
 
 
-BENCHMARKS = {"linking": bench_linking, "wire_import": bench_wire_import}
+def bench_api_list():
+    """The API's article list (100 items) beside .values() and a plain DRF viewset."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, scratch_databases(tmp, "api") as databases:
+        for label, url in databases.items():
+            env = {**os.environ, "DATABASE_URL": url, **PRODUCTION, "PAGE_CACHE_SECONDS": "0"}
+            env["API_THROTTLE_ANON"] = env["API_THROTTLE_USER"] = "1000000/minute"
+            out = subprocess.run(
+                [PYTHON, "bench/api_list.py"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            figures = json.loads(out)
+            newsroom, floor, plain = (
+                figures["newsroom"],
+                figures["values_floor"],
+                figures["plain_drf"],
+            )
+            results[f"{label}: Newsroom list, median / p95 ms"] = (
+                f"{newsroom['median_ms']} / {newsroom['p95_ms']}"
+            )
+            results[f"{label}: .values() + orjson floor, median ms"] = floor["median_ms"]
+            results[f"{label}: plain DRF ModelSerializer, median ms"] = plain["median_ms"]
+            results[f"{label}: Newsroom / floor"] = round(
+                newsroom["median_ms"] / floor["median_ms"], 1
+            )
+            results[f"{label}: plain DRF / Newsroom"] = round(
+                plain["median_ms"] / newsroom["median_ms"], 1
+            )
+    return results
+
+
+BENCHMARKS = {
+    "linking": bench_linking,
+    "wire_import": bench_wire_import,
+    "api_list": bench_api_list,
+}
 
 
 def main(names):

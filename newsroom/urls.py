@@ -3,13 +3,22 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from articles import sitemaps, views
 from articles.page_cache import cached_page
 
+# Under /api/, errors answer in the API's JSON shape; elsewhere, Django's pages.
+handler400 = "articles.api.errors.json_bad_request"
+handler403 = "articles.api.errors.json_permission_denied"
+handler404 = "articles.api.errors.json_not_found"
+handler500 = "articles.api.errors.json_server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
         "sitemap.xml",
         cached_page(sitemap_views.index),

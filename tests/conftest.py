@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -53,3 +55,4 @@ def seed(db):
     """The seed newsroom from fixtures/, as `make run` loads it."""
     call_command("loaddata", "fixtures/newsroom.json", verbosity=0)
     linking.forget_gazetteer()  # loaddata saves raw, past Entity.save()
+    call_command("relink", "--no-progress", stdout=io.StringIO())  # renders the seed's body

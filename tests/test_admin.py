@@ -311,6 +311,23 @@ class TestBulkActions:
         assert "1 story moved." in messages_of(response)
         assert Article.objects.get(pk=theirs.pk).status == Status.DRAFT
 
+    def test_a_bulk_delete_is_told_to_api_clients(self, editor):
+        from articles.models import ArticleRemoval
+
+        stories = ArticleFactory.create_batch(2, public=True)
+        client_for(editor).post(
+            CHANGELIST,
+            {
+                "action": "delete_selected",
+                "_selected_action": [a.pk for a in stories],
+                "post": "yes",
+            },
+        )
+        assert not Article.objects.exists()
+        assert sorted(ArticleRemoval.objects.values_list("article_id", flat=True)) == sorted(
+            a.pk for a in stories
+        )
+
 
 class TestPreview:
     def test_an_editor_previews_a_draft(self, editor):

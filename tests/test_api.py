@@ -1,19 +1,786 @@
-from pathlib import Path
+"""The REST API for clients: visibility, fields, filters, paging, sync, conditional writes,
+roles, limits and errors."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.utils import timezone
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles import wire
-from articles.models import Article, WireItem
-from tests.factories import UserFactory
+from articles.models import Article, Place, Status, WireItem
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.seed import SEED_FILE as SEED
-
-SAMPLES = Path(__file__).resolve().parent / "wire"
+from tests.seed import SEED_PLACES
 
 pytestmark = pytest.mark.django_db
+
+ARTICLES = "/api/v1/articles/"
+SAMPLES = SEED.parent.parent.parent / "tests" / "wire"
+
+
+def api(user=None):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def ids(response):
+    return [item["id"] for item in response.data["results"]]
+
+
+def error(response):
+    return response.json()["error"]
+
+
+def detail_url(article):
+    return f"{ARTICLES}{article.pk}/"
+
+
+def at(hours):
+    return timezone.now() + timedelta(hours=hours)
+
+
+@pytest.fixture
+def partner(roles):
+    user = UserFactory(username="partner")
+    user.groups.add(Group.objects.get(name="Partner"))
+    return user
+
+
+@pytest.fixture
+def stories():
+    """One story in each state the API distinguishes."""
+    return {
+        "public": ArticleFactory(headline="Public", public=True),
+        "draft": ArticleFactory(headline="Draft"),
+        "review": ArticleFactory(headline="Review", status=Status.REVIEW),
+        "archived": ArticleFactory(
+            headline="Archived", status=Status.ARCHIVED, published_at=at(-5)
+        ),
+        "scheduled": ArticleFactory(
+            headline="Scheduled", status=Status.PUBLISHED, published_at=at(2)
+        ),
+    }
+
+
+class TestVisibility:
+    def test_anonymous_and_plain_tokens_see_public_articles_only(self, stories):
+        for client in (api(), api(UserFactory())):
+            response = client.get(ARTICLES)
+            assert response.status_code == status.HTTP_200_OK
+            assert ids(response) == [stories["public"].pk]
+            for name in ("draft", "review", "archived", "scheduled"):
+                assert client.get(detail_url(stories[name])).status_code == 404
+
+    def test_the_desk_sees_every_status_and_filters_by_it(self, stories, editor, reporter):
+        for user in (editor, reporter):
+            assert set(ids(api(user).get(ARTICLES))) == {a.pk for a in stories.values()}
+            response = api(user).get(ARTICLES, {"status": ["draft", "review"]})
+            assert set(ids(response)) == {stories["draft"].pk, stories["review"].pk}
+
+    def test_status_is_not_a_filter_for_the_public(self, stories):
+        response = api().get(ARTICLES, {"status": "draft"})
+        assert response.status_code == 400
+        assert "status" in error(response)["fields"]
+
+    def test_partners_get_embargoed_stories_marked(self, stories, partner):
+        response = api(partner).get(ARTICLES)
+        assert set(ids(response)) == {stories["public"].pk, stories["scheduled"].pk}
+        embargoed = api(partner).get(detail_url(stories["scheduled"])).data
+        assert embargoed["embargoed_until"] == stories[
+            "scheduled"
+        ].published_at.isoformat().replace("+00:00", "Z")
+        assert api(partner).get(detail_url(stories["public"])).data["embargoed_until"] is None
+        assert api(partner).get(detail_url(stories["draft"])).status_code == 404
+
+    def test_nobody_else_ever_sees_an_embargoed_story(self, client, stories):
+        scheduled = stories["scheduled"]
+        assert scheduled.pk not in ids(api().get(ARTICLES))
+        assert scheduled.pk not in ids(api(UserFactory()).get(ARTICLES, {"search": "Scheduled"}))
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+        assert "Scheduled" not in client.get("/feed/").text
+
+
+class TestRepresentation:
+    def test_the_article_contract(self, seed, editor):
+        article = Article.objects.get()
+        article.add_correction("An earlier version gave the wrong date.", by=editor)
+        article.render_body()
+        data = api().get(detail_url(article)).data
+        assert list(data) == [
+            "id",
+            "url",
+            "api_url",
+            "slug",
+            "headline",
+            "headline_needs_review",
+            "summary",
+            "body",
+            "body_html",
+            "byline",
+            "source",
+            "people",
+            "places",
+            "mentioned_sources",
+            "dateline",
+            "status",
+            "published_at",
+            "embargoed_until",
+            "created_at",
+            "updated_at",
+            "version",
+            "corrections",
+        ]
+        assert data["url"] == f"http://testserver{article.get_absolute_url()}"
+        assert data["api_url"] == f"http://testserver{detail_url(article)}"
+        assert data["source"] == {
+            "id": article.source_id,
+            "slug": "trend",
+            "name": "Trend News Agency",
+        }
+        assert data["people"] == [
+            {"id": article.people.get().pk, "slug": "zakir-hasanov", "name": "Zakir Hasanov"}
+        ]
+        assert {place["slug"] for place in data["places"]} == SEED_PLACES
+        assert {"id", "slug", "name", "kind"} == set(data["places"][0])
+        assert data["dateline"]["slug"] == "baku"
+        assert data["status"] == "published"
+        assert data["published_at"] == "2020-10-06T08:00:00Z"
+        assert data["corrections"][0]["text"] == "An earlier version gave the wrong date."
+        assert '<a href="/places/ganja/" class="mention">Ganja</a>' in data["body_html"]
+        assert "original_text" not in data
+
+    @pytest.mark.parametrize("model", ["sources", "people", "places"])
+    def test_the_entity_contract(self, seed, model):
+        data = api().get(f"/api/v1/{model}/").data["results"][0]
+        common = ["id", "slug", "name", "aliases"]
+        assert list(data)[:4] == common
+        assert data["article_count"] == (
+            1 if data["slug"] != "ministry-of-defense-of-azerbaijan" else 0
+        )
+        own = {
+            "sources": {"kind", "url", "description"},
+            "people": {"title", "honorific", "bio", "wikidata_id"},
+            "places": {"kind", "parent", "latitude", "longitude", "wikidata_id", "geonames_id"},
+        }[model]
+        assert own <= set(data)
+
+    def test_entity_counts_are_of_public_articles(self):
+        ganja = PlaceFactory(name="Ganja")
+        ArticleFactory(public=True, places=[ganja])
+        ArticleFactory(places=[ganja])
+        data = api().get(f"/api/v1/places/{ganja.pk}/").data
+        assert (data["article_count"], data["parent"]) == (1, None)
+
+
+class TestFilters:
+    def test_by_entity_slugs_repeated_for_any(self):
+        ganja, khizi, baku = (
+            PlaceFactory(name="Ganja"),
+            PlaceFactory(name="Khizi"),
+            PlaceFactory(name="Baku"),
+        )
+        both = ArticleFactory(public=True, places=[ganja, khizi])
+        only_ganja = ArticleFactory(public=True, places=[ganja])
+        ArticleFactory(public=True, places=[baku])
+        response = api().get(ARTICLES, {"place": ["ganja", "khizi"]})
+        assert sorted(ids(response)) == sorted([both.pk, only_ganja.pk])
+        hasanov = PersonFactory(name="Zakir Hasanov")
+        about = ArticleFactory(public=True, people=[hasanov])
+        assert ids(api().get(ARTICLES, {"person": "zakir-hasanov"})) == [about.pk]
+
+    def test_by_source_supplied_or_named(self):
+        trend = SourceFactory(name="Trend")
+        supplied = ArticleFactory(public=True, source=trend)
+        named = ArticleFactory(public=True)
+        named.mentioned_sources.add(trend)
+        ArticleFactory(public=True)
+        assert sorted(ids(api().get(ARTICLES, {"source": "trend"}))) == sorted(
+            [supplied.pk, named.pk]
+        )
+
+    def test_by_publication_time(self):
+        old = ArticleFactory(public=True, published_at=datetime(2020, 1, 1, tzinfo=UTC))
+        new = ArticleFactory(public=True, published_at=datetime(2024, 1, 1, tzinfo=UTC))
+        assert ids(api().get(ARTICLES, {"published_after": "2023-01-01T00:00:00Z"})) == [new.pk]
+        assert ids(api().get(ARTICLES, {"published_before": "2023-01-01T00:00:00+04:00"})) == [
+            old.pk
+        ]
+        assert ids(api().get(ARTICLES, {"published_after": "2019-06-01"})) == [new.pk, old.pk]
+
+    def test_search_uses_the_sites_engine(self):
+        wanted = ArticleFactory(public=True, headline="Ganja shelled overnight")
+        ArticleFactory(public=True, headline="Mingachevir quiet")
+        assert ids(api().get(ARTICLES, {"search": '"Ganja shelled" -Mingachevir'})) == [wanted.pk]
+
+    @pytest.mark.parametrize("field", ["published_at", "updated_at", "headline"])
+    def test_ordering_each_way(self, field):
+        now = timezone.now()
+        first = ArticleFactory(
+            headline="A story", public=True, published_at=now - timedelta(days=2)
+        )
+        second = ArticleFactory(
+            headline="B story", public=True, published_at=now - timedelta(days=1)
+        )
+        assert ids(api().get(ARTICLES, {"ordering": field})) == [first.pk, second.pk]
+        assert ids(api().get(ARTICLES, {"ordering": f"-{field}"})) == [second.pk, first.pk]
+
+    @pytest.mark.parametrize(
+        ("parameters", "name"),
+        [
+            ({"place": "nowhere"}, "place"),
+            ({"source": "'; DROP TABLE articles_article;--"}, "source"),
+            ({"published_after": "yesterday"}, "published_after"),
+            ({"published_after": "2024-01-01T10:00:00"}, "published_after"),
+            ({"published_before": "2024-13-45T00:00:00Z"}, "published_before"),
+            ({"updated_since": "<script>"}, "updated_since"),
+            ({"ordering": "body"}, "ordering"),
+            ({"ordering": "-; SELECT 1"}, "ordering"),
+            ({"plase": "ganja"}, "plase"),
+            ({"page_size": "lots"}, "page_size"),
+        ],
+    )
+    def test_a_bad_value_is_a_400_naming_the_parameter(self, parameters, name):
+        ArticleFactory(public=True)
+        response = api().get(ARTICLES, parameters)
+        assert response.status_code == 400, response.content
+        assert error(response)["status"] == 400
+        assert name in error(response)["fields"] or name in error(response)["message"]
+
+    def test_a_huge_search_is_an_empty_list(self):
+        ArticleFactory(public=True)
+        response = api().get(ARTICLES, {"search": "x" * 5000})
+        assert (response.status_code, ids(response)) == (200, [])
+
+
+class TestPaging:
+    def test_cursor_pages_and_the_size_limit(self):
+        ArticleFactory.create_batch(130, public=True)
+        first = api().get(ARTICLES, {"page_size": 1000})
+        assert len(first.data["results"]) == 100
+        assert "count" not in first.data
+        second = api().get(first.data["next"])
+        assert len(second.data["results"]) == 30
+        assert not set(ids(first)) & set(ids(second))
+        assert second.data["next"] is None
+
+    def test_pages_are_stable_while_stories_are_published(self):
+        ArticleFactory.create_batch(6, public=True)
+        first = api().get(ARTICLES, {"page_size": 3})
+        ArticleFactory(public=True, headline="Breaking news")  # newer than everything
+        second = api().get(first.data["next"])
+        assert len(set(ids(first)) | set(ids(second))) == 6
+
+    def test_a_tampered_cursor_is_a_400_or_404(self):
+        ArticleFactory.create_batch(3, public=True)
+        response = api().get(ARTICLES, {"cursor": "not-a-cursor"})
+        assert response.status_code == 404
+        assert error(response)["code"] == "not_found"
+
+    def test_entities_page_by_number(self):
+        PlaceFactory.create_batch(60)
+        data = api().get("/api/v1/places/", {"page": 2}).data
+        assert (data["count"], len(data["results"])) == (60, 10)
+        assert api().get("/api/v1/places/", {"page": 9}).status_code == 404
+
+
+class TestIncrementalSync:
+    def test_the_mirror_recipe_ends_equal_to_the_public_set(self, editor):
+        """The README's recipe, run against every way a story enters or leaves."""
+        mirror, since = {}, datetime(2000, 1, 1, tzinfo=UTC)
+        client = api()
+
+        def sync():
+            nonlocal since
+            removed = client.get(f"{ARTICLES}removed/", {"since": since.isoformat()}).data
+            for removal in removed["results"]:
+                mirror.pop(removal["id"], None)
+            url = ARTICLES
+            parameters = {"updated_since": since.isoformat(), "ordering": "updated_at"}
+            while url:
+                page = client.get(url, parameters).data
+                for item in page["results"]:
+                    mirror[item["id"]] = item["headline"]
+                url, parameters = page["next"], None
+            since = datetime.fromisoformat(removed["until"].replace("Z", "+00:00"))
+
+        def public_set():
+            return dict(Article.objects.public().values_list("id", "headline"))
+
+        kept = ArticleFactory(public=True, headline="Kept")
+        edited = ArticleFactory(public=True, headline="Before")
+        unpublished = ArticleFactory(public=True, headline="Unpublished")
+        deleted = ArticleFactory(public=True, headline="Deleted")
+        republished = ArticleFactory(public=True, headline="Republished")
+        archived = ArticleFactory(public=True, headline="Archived")
+        sync()
+        assert mirror == public_set()
+
+        edited.headline = "After"
+        edited.save()
+        Article.objects.get(pk=unpublished.pk).unpublish(by=editor)
+        Article.objects.get(pk=deleted.pk).delete()
+        Article.objects.get(pk=republished.pk).unpublish(by=editor)
+        Article.objects.get(pk=republished.pk).publish(by=editor)
+        Article.objects.get(pk=archived.pk).archive(by=editor)
+        ArticleFactory(public=True, headline="Created")
+        due = ArticleFactory(status=Status.PUBLISHED, published_at=at(1), headline="Was scheduled")
+        sync()
+        assert mirror == public_set()
+        assert mirror[edited.pk] == "After" and kept.pk in mirror
+
+        # A scheduled story goes public with no write at all; the next sync has it.
+        Article.objects.filter(pk=due.pk).update(published_at=timezone.now())
+        Article.objects.get(pk=kept.pk).publish(by=editor, at=at(3))  # rescheduled: leaves
+        sync()
+        assert mirror == public_set()
+        assert due.pk in mirror and kept.pk not in mirror
+
+    def test_removals_say_why_and_hide_drafts_from_the_public(self, editor):
+        since = timezone.now().isoformat()
+        public = ArticleFactory(public=True)
+        Article.objects.get(pk=public.pk).archive(by=editor)
+        draft = ArticleFactory()
+        Article.objects.get(pk=draft.pk).delete()
+        anonymous = api().get(f"{ARTICLES}removed/", {"since": since}).data["results"]
+        assert [(r["id"], r["reason"]) for r in anonymous] == [(public.pk, "archived")]
+        desk = api(editor).get(f"{ARTICLES}removed/", {"since": since}).data["results"]
+        assert {(r["id"], r["reason"]) for r in desk} == {
+            (public.pk, "archived"),
+            (draft.pk, "deleted"),
+        }
+
+    @pytest.mark.parametrize("since", ["", "yesterday", "2024-01-01T00:00:00"])
+    def test_removals_need_an_aware_since(self, since):
+        response = api().get(f"{ARTICLES}removed/", {"since": since} if since else {})
+        assert response.status_code == 400
+        assert "since" in error(response)["fields"]
+
+
+class TestConditionalRequests:
+    def test_etag_and_last_modified_give_304(self):
+        article = ArticleFactory(public=True)
+        first = api().get(detail_url(article))
+        assert first["ETag"] == f'"{article.version}"'
+        assert api().get(detail_url(article), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        later = api().get(detail_url(article), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert later.status_code == 304
+        Article.objects.get(pk=article.pk).save()
+        assert api().get(detail_url(article), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+    def test_a_write_with_the_current_etag_succeeds(self, editor):
+        article = ArticleFactory(headline="Old")
+        etag = api(editor).get(detail_url(article))["ETag"]
+        response = api(editor).patch(
+            detail_url(article), {"headline": "New"}, format="json", HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 200
+        assert response.data["headline"] == "New"
+        assert response["ETag"] == f'"{article.version + 1}"'
+
+    def test_the_version_in_the_body_also_works(self, editor):
+        article = ArticleFactory(headline="Old")
+        response = api(editor).patch(
+            detail_url(article), {"headline": "New", "version": article.version}, format="json"
+        )
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_a_write_without_a_version_is_428(self, editor, method):
+        article = ArticleFactory(headline="Kept")
+        response = getattr(api(editor), method)(
+            detail_url(article), {"headline": "Blind"}, format="json"
+        )
+        assert response.status_code == 428
+        assert error(response)["code"] == "precondition_required"
+        assert Article.objects.filter(pk=article.pk, headline="Kept").exists()
+
+    def test_if_match_star_is_not_a_version(self, editor):
+        article = ArticleFactory()
+        response = api(editor).patch(
+            detail_url(article), {"headline": "Blind"}, format="json", HTTP_IF_MATCH="*"
+        )
+        assert response.status_code == 428
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_a_stale_write_is_412_with_the_current_version(self, editor, method):
+        article = ArticleFactory(headline="Theirs")
+        stale = f'"{article.version}"'
+        Article.objects.get(pk=article.pk).save()
+        response = getattr(api(editor), method)(
+            detail_url(article),
+            {"headline": "Mine", "body": "Mine."},
+            format="json",
+            HTTP_IF_MATCH=stale,
+        )
+        assert response.status_code == 412
+        assert error(response)["current_version"] == article.version + 1
+        assert Article.objects.filter(pk=article.pk, headline="Theirs").exists()
+
+    def test_an_editors_admin_save_makes_an_api_write_stale(self, editor):
+        article = ArticleFactory(headline="Original", body="Original.")
+        etag = api(editor).get(detail_url(article))["ETag"]
+        admin = Client()
+        admin.force_login(editor)
+        from tests.test_admin import change_url, form_data
+
+        assert (
+            admin.post(change_url(article), form_data(article, body="Editor's.")).status_code == 302
+        )
+        response = api(editor).patch(
+            detail_url(article), {"body": "Client's."}, format="json", HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 412
+        assert Article.objects.get(pk=article.pk).body == "Editor's."
+
+    def test_an_api_write_makes_an_open_admin_form_stale(self, editor):
+        from tests.test_admin import change_url, form_data
+
+        article = ArticleFactory(headline="Original", body="Original.")
+        open_form = form_data(article, body="Editor's.")
+        response = api(editor).patch(
+            detail_url(article),
+            {"body": "Client's."},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 200
+        admin = Client()
+        admin.force_login(editor)
+        page = admin.post(change_url(article), open_form)
+        assert page.status_code == 200
+        assert "saved this story at" in " ".join(page.context["adminform"].form.non_field_errors())
+        assert Article.objects.get(pk=article.pk).body == "Client's."
+
+    def test_delete_with_the_current_version(self, editor):
+        article = ArticleFactory(public=True)
+        response = api(editor).delete(detail_url(article), HTTP_IF_MATCH=f'"{article.version}"')
+        assert response.status_code == 204
+        assert not Article.objects.filter(pk=article.pk).exists()
+
+
+class TestWrites:
+    def test_create_links_and_records(self, seed, editor):
+        response = api(editor).post(
+            ARTICLES,
+            {
+                "headline": "Ganja shelled",
+                "body": "Ganja was shelled by Armenia.",
+                "source": "trend",
+            },
+            format="json",
+        )
+        assert response.status_code == 201
+        article = Article.objects.get(pk=response.data["id"])
+        assert (article.status, article.created_by, article.source.slug) == (
+            Status.DRAFT,
+            editor,
+            "trend",
+        )
+        assert {p["slug"] for p in response.data["places"]} == {"ganja", "armenia"}
+        assert 'class="mention"' in response.data["body_html"]
+        assert response["ETag"] == f'"{article.version}"'
+
+    def test_mass_assignment_changes_nothing(self, editor):
+        other = UserFactory()
+        response = api(editor).post(
+            ARTICLES,
+            {
+                "headline": "Honest",
+                "id": 999999,
+                "version": 77,
+                "created_by": other.pk,
+                "updated_by": other.pk,
+                "created_at": "2001-01-01T00:00:00Z",
+                "updated_at": "2001-01-01T00:00:00Z",
+                "body_html": "<script>alert(1)</script>",
+            },
+            format="json",
+        )
+        article = Article.objects.get(pk=response.data["id"])
+        assert article.pk != 999999 and article.version == 1
+        assert article.created_by == editor and article.updated_by == editor
+        assert article.created_at.year == timezone.now().year
+        assert "<script>" not in article.body_html
+
+    def test_links_an_editor_removed_stay_removed(self, seed, editor):
+        article = ArticleFactory(body="Ganja was shelled.")
+        article.places.add(Place.objects.get(slug="ganja"))
+        response = api(editor).patch(
+            detail_url(article), {"places": []}, format="json", HTTP_IF_MATCH=f'"{article.version}"'
+        )
+        assert response.data["places"] == []
+        assert [p.slug for p in article.rejected_places.all()] == ["ganja"]
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"headline": ""}, "headline"),
+            ({"headline": "x" * 10_000}, "headline"),
+            ({"headline": "Ok", "body": "x" * 1_000_001}, "body"),
+            ({"headline": "Ok", "source": "nowhere"}, "source"),
+            ({"headline": "Ok", "places": ["ganja", 12345678]}, "places"),
+            ({"headline": "Ok", "places": [{"bad": True}]}, "places"),
+            ({"headline": "Ok", "published_at": "2026-01-02T09:00:00"}, "published_at"),
+            ({"headline": "Ok", "status": "deleted"}, "status"),
+            ({"headline": "Ok", "slug": "not a slug"}, "slug"),
+        ],
+    )
+    def test_bad_input_is_a_400_and_saves_nothing(self, seed, editor, payload, field):
+        count = Article.objects.count()
+        response = api(editor).post(ARTICLES, payload, format="json")
+        assert response.status_code == 400
+        assert field in error(response)["fields"]
+        assert Article.objects.count() == count
+
+    def test_malformed_json_is_a_400(self, editor):
+        response = api(editor).generic(
+            "POST", ARTICLES, "{not json", content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert error(response)["code"] == "parse_error"
+
+    def test_markup_is_stored_as_text(self, editor, client):
+        hostile = "<script>alert('x')</script>"
+        response = api(editor).post(
+            ARTICLES,
+            {"headline": hostile, "body": hostile, "status": "published"},
+            format="json",
+        )
+        article = Article.objects.get(pk=response.data["id"])
+        assert article.body == hostile
+        assert "<script>" not in article.body_html
+        assert "<script>alert" not in client.get(article.get_absolute_url()).text
+
+
+class TestRolesAndWorkflow:
+    def test_writes_need_the_model_permissions(self):
+        article = ArticleFactory()
+        nobody = api(UserFactory())
+        assert nobody.post(ARTICLES, {"headline": "x"}, format="json").status_code == 403
+        assert api().post(ARTICLES, {"headline": "x"}, format="json").status_code == 401
+        response = nobody.delete(detail_url(article), HTTP_IF_MATCH=f'"{article.version}"')
+        assert response.status_code == 403
+        assert Article.objects.filter(pk=article.pk).exists()
+
+    def test_a_reporter_drafts_and_submits_but_cannot_publish(self, reporter):
+        client = api(reporter)
+        created = client.post(ARTICLES, {"headline": "Mine", "status": "published"}, format="json")
+        assert created.status_code == 403
+        created = client.post(ARTICLES, {"headline": "Mine"}, format="json")
+        article = Article.objects.get(pk=created.data["id"])
+        response = client.patch(
+            detail_url(article), {"status": "review"}, format="json", HTTP_IF_MATCH=created["ETag"]
+        )
+        assert (response.status_code, response.data["status"]) == (200, "review")
+        response = client.patch(
+            detail_url(article),
+            {"status": "published"},
+            format="json",
+            HTTP_IF_MATCH=response["ETag"],
+        )
+        assert response.status_code == 403
+        assert error(response)["code"] == "permission_denied"
+
+    def test_a_reporter_cannot_touch_others_stories_or_delete(self, reporter, editor):
+        theirs = ArticleFactory(created_by=editor)
+        client = api(reporter)
+        version = f'"{theirs.version}"'
+        assert (
+            client.patch(
+                detail_url(theirs), {"headline": "x"}, format="json", HTTP_IF_MATCH=version
+            ).status_code
+            == 403
+        )
+        own = ArticleFactory(created_by=reporter)
+        assert client.delete(detail_url(own), HTTP_IF_MATCH=f'"{own.version}"').status_code == 403
+
+    def test_an_illegal_move_is_a_400(self, editor):
+        article = ArticleFactory(status=Status.ARCHIVED, published_at=at(-1))
+        response = api(editor).patch(
+            detail_url(article),
+            {"status": "review"},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 400
+        assert "cannot be submitted for review" in error(response)["fields"]["status"][0]
+
+    def test_an_editor_publishes_now_or_schedules(self, editor):
+        article = ArticleFactory()
+        response = api(editor).patch(
+            detail_url(article),
+            {"status": "published"},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.data["published_at"] is not None
+        assert Article.objects.public().filter(pk=article.pk).exists()
+        later = ArticleFactory()
+        response = api(editor).patch(
+            detail_url(later),
+            {"status": "published", "published_at": at(5).isoformat()},
+            format="json",
+            HTTP_IF_MATCH=f'"{later.version}"',
+        )
+        assert response.data["embargoed_until"] is not None
+        assert Article.objects.scheduled().filter(pk=later.pk).exists()
+
+    def test_entity_writes_need_permissions(self, editor, reporter):
+        assert (
+            api(reporter).post("/api/v1/places/", {"name": "Shusha"}, format="json").status_code
+            == 403
+        )
+        response = api(editor).post(
+            "/api/v1/places/",
+            {"name": "Shusha", "aliases": [" Şuşa ", "Şuşa"], "kind": "city", "parent": None},
+            format="json",
+        )
+        assert response.status_code == 201
+        assert (response.data["slug"], response.data["aliases"]) == ("shusha", ["Şuşa"])
+
+    def test_an_entity_still_referred_to_cannot_be_deleted(self, editor):
+        source = SourceFactory()
+        ArticleFactory(source=source)
+        response = api(editor).delete(f"/api/v1/sources/{source.pk}/")
+        assert response.status_code == 409
+        assert error(response)["code"] == "conflict"
+
+    def test_a_place_cannot_lie_inside_itself(self, editor):
+        country = PlaceFactory(name="Country")
+        city = PlaceFactory(name="City", parent=country)
+        response = api(editor).patch(
+            f"/api/v1/places/{country.pk}/", {"parent": city.slug}, format="json"
+        )
+        assert response.status_code == 400
+        assert "parent" in error(response)["fields"]
+
+
+class TestAuthentication:
+    def test_session_writes_need_the_csrf_token(self, editor):
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(editor)
+        response = client.post(ARTICLES, {"headline": "x"}, format="json")
+        assert response.status_code == 403
+        assert "CSRF" in error(response)["message"]
+        assert client.get(ARTICLES).status_code == 200
+
+    def test_a_bad_token_is_401(self):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+        response = client.get(ARTICLES)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
+
+    def test_tokens_are_issued_with_the_command(self, editor):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("drf_create_token", "editor", stdout=out)
+        assert Token.objects.get(user=editor).key in out.getvalue()
+
+
+class TestLimitsAndErrors:
+    def test_throttled_clients_get_429_with_retry_after(self, settings):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "2/minute"},
+        }
+        from rest_framework.settings import api_settings
+        from rest_framework.throttling import SimpleRateThrottle
+
+        api_settings.reload()
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        try:
+            client = api()
+            assert [client.get(ARTICLES).status_code for _ in range(2)] == [200, 200]
+            response = client.get(ARTICLES)
+            assert response.status_code == 429
+            assert int(response["Retry-After"]) > 0
+            assert error(response)["code"] == "throttled"
+            assert error(response)["retry_after"] > 0
+        finally:
+            settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+            api_settings.reload()
+            SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+    @pytest.mark.parametrize(
+        ("method", "url", "code"),
+        [
+            ("get", "/api/v1/articles/999999/", 404),
+            ("get", "/api/v1/nothing-here/", 404),
+            ("put", "/api/v1/articles/removed/", 405),
+            ("get", "/api/v1/articles/?ordering=nope", 400),
+            ("post", "/api/v1/articles/", 401),
+        ],
+    )
+    def test_every_error_has_the_one_shape(self, method, url, code):
+        response = getattr(api(), method)(url)
+        assert response.status_code == code
+        body = response.json()
+        assert set(body) == {"error"}
+        assert body["error"]["status"] == code
+        assert body["error"]["message"]
+        assert body["error"]["code"]
+
+    def test_a_server_error_is_json_too(self, monkeypatch):
+        from articles.api import views
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(views.ArticleViewSet, "list", explode)
+        client = APIClient(raise_request_exception=False)
+        response = client.get(ARTICLES)
+        assert response.status_code == 500
+        assert response.json()["error"]["code"] == "server_error"
+        assert "boom" not in response.content.decode()
+
+    def test_unacceptable_format_is_406(self):
+        response = api().get(ARTICLES, HTTP_ACCEPT="application/xml")
+        assert response.status_code == 406
+        assert error(response)["code"] == "not_acceptable"
+
+
+class TestFixedQueries:
+    @pytest.mark.parametrize("n", [1, 100])
+    def test_article_list(self, django_assert_max_num_queries, n):
+        places, people = PlaceFactory.create_batch(3), PersonFactory.create_batch(3)
+        source = SourceFactory()
+        for _ in range(n):
+            article = ArticleFactory(public=True, places=places, people=people, source=source)
+            article.mentioned_sources.add(source)
+        client = api()
+        with django_assert_max_num_queries(6):
+            response = client.get(ARTICLES, {"page_size": 100})
+        assert len(response.data["results"]) == n
+
+    @pytest.mark.parametrize("n", [1, 100])
+    @pytest.mark.parametrize("model", ["places", "people", "sources"])
+    def test_entity_lists(self, django_assert_max_num_queries, n, model):
+        for _ in range(n):
+            ArticleFactory(public=True, places=[PlaceFactory()], people=[PersonFactory()])
+        with django_assert_max_num_queries(2):
+            assert api().get(f"/api/v1/{model}/", {"page_size": 100}).status_code == 200
+
+
+def post_wire(client, data, content_type="text/plain"):
+    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type)
 
 
 @pytest.fixture
@@ -21,13 +788,7 @@ def wire_client():
     """A client authenticated by token as a user who may add articles."""
     user = UserFactory(username="desk")
     user.user_permissions.add(Permission.objects.get(codename="add_article"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-def post_wire(client, data, content_type="text/plain"):
-    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type)
+    return api(user)
 
 
 class TestWireIntake:
@@ -79,12 +840,13 @@ class TestWireIntake:
     def test_bad_copy_is_a_400_with_the_reason(self, seed, wire_client, body, reason):
         response = post_wire(wire_client, body)
         assert response.status_code == status.HTTP_400_BAD_REQUEST
-        assert reason in response.data["detail"]
+        assert reason in error(response)["message"]
         assert not WireItem.objects.exists()
 
     def test_copy_over_the_limit_is_a_413(self, seed, wire_client):
         response = post_wire(wire_client, b"x" * (wire.MAX_WIRE_BYTES + 1))
         assert response.status_code == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        assert error(response)["code"] == "too_large"
         assert not WireItem.objects.exists()
 
     def test_strict_refuses_an_unknown_byline(self, seed, wire_client):
@@ -92,17 +854,15 @@ class TestWireIntake:
             "POST", "/api/v1/wire/?strict=1", b"By Nobody\n\nGanja.", content_type="text/plain"
         )
         assert response.status_code == status.HTTP_400_BAD_REQUEST
-        assert "unknown byline" in response.data["detail"]
+        assert "unknown byline" in error(response)["message"]
 
     def test_anonymous_clients_are_refused(self, seed):
         response = post_wire(APIClient(), SEED.read_bytes())
         assert response.status_code == status.HTTP_401_UNAUTHORIZED
-        assert not Article.objects.exclude(slug__startswith="azerbaijans").exists()
+        assert not WireItem.objects.exists()
 
     def test_users_without_the_add_permission_are_refused(self, seed):
-        client = APIClient()
-        client.force_authenticate(UserFactory())
-        response = post_wire(client, SEED.read_bytes())
+        response = post_wire(api(UserFactory()), SEED.read_bytes())
         assert response.status_code == status.HTTP_403_FORBIDDEN
-        assert "permission to add articles" in response.data["detail"]
+        assert "permission to add articles" in error(response)["message"]
         assert not WireItem.objects.exists()

@@ -118,11 +118,11 @@ def test_relink_dry_run_then_relink(seed, tmp_path):
 
     out, _ = run("relink", "--dry-run")
     assert "Shelling hit Tartar overnight, the ministry said: +place Terter" in out
-    assert "Done: 1 articles would change, 1 bodies rendered." in out
+    assert "Done: 1 articles would change, 0 bodies rendered." in out
     assert not article.places.exists()
 
     out, _ = run("relink")
-    assert "Done: 1 articles changed, 1 bodies rendered." in out
+    assert "Done: 1 articles changed, 0 bodies rendered." in out
     article.refresh_from_db()
     assert [place.name for place in article.places.all()] == ["Terter"]
     assert article.version == version + 1
@@ -140,5 +140,15 @@ def test_relink_never_restores_a_link_an_editor_removed(seed, tmp_path):
     article.places.remove(ganja)
     article.rejected_places.add(ganja)
     out, _ = run("relink")
-    assert "Done: 0 articles changed, 1 bodies rendered." in out
+    assert "Done: 0 articles changed, 0 bodies rendered." in out
     assert not article.places.exists()
+
+
+def test_relink_renders_bodies_that_were_never_rendered(seed):
+    # As after loading fixtures, which save past Article.save.
+    Article.objects.update(body_html="")
+    out, _ = run("relink")
+    assert "Done: 0 articles changed, 1 bodies rendered." in out
+    assert 'href="/places/ganja/"' in Article.objects.get().body_html
+    out, _ = run("relink", "--render")
+    assert "1 bodies rendered." in out

@@ -1,35 +1,64 @@
-"""Serializers map fields, nothing more: no queries, no rules (those are on the models)."""
+"""Serializers map fields, nothing more: no queries of their own (views prefetch),
+no rules (those are on the models)."""
 
 from rest_framework import serializers
 
-from articles.models import Article, Person, Place, Source
+from articles.models import Article, Correction, Person, Place, Source
+from articles.models.articles import ArticleRemoval
 
 
-class SourceSummarySerializer(serializers.ModelSerializer):
+class EntityRef(serializers.RelatedField):
+    """A linked entity: written as its slug (or id), read as {id, slug, name[, kind]}."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has the slug or id {value!r}.",
+        "invalid": "Give a slug (text) or an id (number).",
+    }
+
+    def __init__(self, *, with_kind=False, **kwargs):
+        self.with_kind = with_kind
+        super().__init__(**kwargs)
+
+    def to_representation(self, entity):
+        data = {"id": entity.pk, "slug": entity.slug, "name": entity.name}
+        if self.with_kind:
+            data["kind"] = entity.kind
+        return data
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("slug", data.get("id"))
+        queryset = self.get_queryset()
+        model = queryset.model._meta.verbose_name
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        lookup = {"pk": data} if isinstance(data, int) else {"slug": data}
+        entity = queryset.filter(**lookup).first()
+        if entity is None:
+            self.fail("does_not_exist", model=model, value=data)
+        return entity
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Source
-        fields = ["id", "slug", "name"]
-
-
-class PersonSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["id", "slug", "name"]
-
-
-class PlaceSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Place
-        fields = ["id", "slug", "name", "kind"]
+        model = Correction
+        fields = ["text", "created_at"]
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The public page (once public).")
     api_url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
-    source = SourceSummarySerializer(read_only=True)
-    people = PersonSummarySerializer(many=True, read_only=True)
-    places = PlaceSummarySerializer(many=True, read_only=True)
-    dateline = PlaceSummarySerializer(read_only=True)
+    source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
+    people = EntityRef(queryset=Person.objects.all(), many=True, required=False)
+    places = EntityRef(queryset=Place.objects.all(), many=True, required=False, with_kind=True)
+    mentioned_sources = EntityRef(queryset=Source.objects.all(), many=True, required=False)
+    dateline = EntityRef(
+        queryset=Place.objects.all(), required=False, allow_null=True, with_kind=True
+    )
+    corrections = CorrectionSerializer(many=True, read_only=True)
+    embargoed_until = serializers.SerializerMethodField(
+        help_text="For embargoed delivery: the publication time of a story not yet public."
+    )
 
     class Meta:
         model = Article
@@ -42,16 +71,138 @@ class ArticleSerializer(serializers.ModelSerializer):
             "headline_needs_review",
             "summary",
             "body",
+            "body_html",
             "byline",
             "source",
             "people",
             "places",
+            "mentioned_sources",
             "dateline",
             "status",
             "published_at",
+            "embargoed_until",
+            "created_at",
             "updated_at",
             "version",
+            "corrections",
         ]
+        read_only_fields = ["id", "body_html", "created_at", "updated_at", "version"]
+        extra_kwargs = {"slug": {"required": False}}
 
-    def get_url(self, article):
+    def get_url(self, article) -> str:
         return self.context["request"].build_absolute_uri(article.get_absolute_url())
+
+    def get_embargoed_until(self, article) -> str | None:
+        if article.published_at and article.is_scheduled:
+            return serializers.DateTimeField().to_representation(article.published_at)
+        return None
+
+    def validate_published_at(self, value):
+        # Aware times only: a bare "2026-01-02T09:00" means different moments
+        # in different newsrooms.
+        raw = self.initial_data.get("published_at")
+        if isinstance(raw, str) and raw and value is not None and not _has_zone(raw):
+            raise serializers.ValidationError(
+                "Give a time zone, e.g. 2026-01-02T09:00:00Z or 2026-01-02T09:00:00+04:00."
+            )
+        return value
+
+
+def _has_zone(text):
+    text = text.strip()
+    return text.endswith(("Z", "z")) or (len(text) > 6 and text[-6] in "+-" and text[-3] == ":")
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(
+        source="story_count", read_only=True, help_text="Public articles about it."
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
+
+    def validate(self, attrs):
+        # The object as it would be saved, so the model's own rules can judge it.
+        current = _current(self.instance)
+        for name in attrs:
+            current.pop(self.Meta.model._meta.get_field(name).attname, None)
+        instance = self.Meta.model(**current, **attrs)
+        instance.pk = self.instance.pk if self.instance else None
+        # The model's own rules (tidy aliases, no loops of parents, coordinates).
+        instance.clean()
+        if "aliases" in attrs:
+            attrs["aliases"] = instance.aliases
+        return attrs
+
+
+def _current(instance):
+    if instance is None:
+        return {}
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname != "id"
+    }
+
+
+class SourceSerializer(EntitySerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "slug", "name", "aliases", "kind", "url", "description", "article_count"]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class PersonSerializer(EntitySerializer):
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "aliases",
+            "title",
+            "honorific",
+            "bio",
+            "wikidata_id",
+            "article_count",
+        ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class PlaceSerializer(EntitySerializer):
+    parent = EntityRef(queryset=Place.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "aliases",
+            "kind",
+            "parent",
+            "latitude",
+            "longitude",
+            "wikidata_id",
+            "geonames_id",
+            "article_count",
+        ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="article_id", help_text="The article's id.")
+
+    class Meta:
+        model = ArticleRemoval
+        fields = ["id", "slug", "reason", "removed_at"]
+
+
+class RemovalPageSerializer(serializers.Serializer):
+    """What left the public set since a moment, and until when this answer is complete."""
+
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField(
+        help_text="Pass this as ?since= next time: nothing before it is missed."
+    )
+    results = RemovalSerializer(many=True)

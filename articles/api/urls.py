@@ -1,10 +1,19 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from articles.api import views
 
 app_name = "api"
 
+router = SimpleRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("places", views.PlaceViewSet, basename="place")
+
 urlpatterns = [
-    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    # Before the router, whose articles/<pk>/ would not match "removed" anyway.
+    path("articles/removed/", views.RemovedArticlesView.as_view(), name="removed"),
     path("wire/", views.WireIntakeView.as_view(), name="wire"),
+    *router.urls,
 ]

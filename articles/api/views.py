@@ -1,18 +1,248 @@
-from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ValidationError
+"""API views: they declare their queryset, serializer, filters, pagination and
+permissions; the rules they apply are the models'."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles import intake, wire
-from articles.api.serializers import ArticleSerializer
-from articles.models import Article
+from articles import editing, intake, linking, wire
+from articles.api import conditional, schema  # noqa: F401 - schema registers its extensions
+from articles.api.errors import PayloadTooLarge, PreconditionFailed
+from articles.api.filters import ArticleFilter, AwareDateTimeField
+from articles.api.ninjs import NinjsArticleSerializer
+from articles.api.pagination import ArticleCursorPagination, EntityPagination
+from articles.api.permissions import ArticlePermission, CanAddArticles
+from articles.api.renderers import FastJSONRenderer, NinjsRenderer
+from articles.api.serializers import (
+    ArticleSerializer,
+    PersonSerializer,
+    PlaceSerializer,
+    RemovalPageSerializer,
+    SourceSerializer,
+)
+from articles.models import Article, ArticleRemoval, EditConflict, Person, Place, Source
+
+LINK_FIELDS = ("people", "places", "mentioned_sources")
 
 
-class CanAddArticles(permissions.BasePermission):
-    message = "Taking in wire copy needs the permission to add articles."
+def workflow_error(error):
+    """A refused status change: 403 for a role that may not, 400 for a move the workflow forbids."""
+    if getattr(error, "code", None) == "permission":
+        return exceptions.PermissionDenied(" ".join(error.messages))
+    return exceptions.ValidationError({"status": error.messages})
 
-    def has_permission(self, request, view):
-        return request.user.has_perm("articles.add_article")
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="One article; ETag and Last-Modified for conditional GET (304)."
+    ),
+    update=extend_schema(
+        description='Replace an article. Needs If-Match: "<version>" (or "version" in the body).'
+    ),
+    partial_update=extend_schema(
+        description='Change some fields. Needs If-Match: "<version>" (or "version" in the body).'
+    ),
+    destroy=extend_schema(description='Delete an article. Needs If-Match: "<version>".'),
+)
+class ArticleViewSet(viewsets.ModelViewSet):
+    """Articles: public ones for everyone; every status for the desk; before their
+    time for embargo partners. JSON, or ninjs with ``?format=ninjs``."""
+
+    serializer_class = ArticleSerializer
+    permission_classes = [ArticlePermission]
+    pagination_class = ArticleCursorPagination
+    renderer_classes = [FastJSONRenderer, NinjsRenderer]
+    filterset_class = ArticleFilter
+    queryset = Article.objects.none()  # for the schema; get_queryset decides
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).for_api()
+
+    def get_serializer_class(self):
+        # ninjs is a delivery format: writes always read the JSON representation.
+        if self.wants_ninjs and self.request.method in permissions.SAFE_METHODS:
+            return NinjsArticleSerializer
+        return ArticleSerializer
+
+    @property
+    def wants_ninjs(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == NinjsRenderer.format
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors keep the one JSON error shape, whatever format was asked for.
+        if response.status_code >= 400 and self.wants_ninjs:
+            request.accepted_renderer = FastJSONRenderer()
+            request.accepted_media_type = FastJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @property
+    def representation(self):
+        return self.request.accepted_renderer.format
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        if conditional.not_modified(request, article, self.representation):
+            return conditional.stamp(
+                Response(status=status.HTTP_304_NOT_MODIFIED), article, self.representation
+            )
+        response = Response(self.get_serializer(article).data)
+        return conditional.stamp(response, article, self.representation)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            data = dict(serializer.validated_data)
+            links = {name: data.pop(name) for name in LINK_FIELDS if name in data}
+            status_ = data.pop("status", None)
+            article = Article(**data, created_by=request.user, updated_by=request.user)
+            self.move(article, status_, data.get("published_at"))
+            article.save()
+            for name, entities in links.items():
+                getattr(article, name).set(entities)
+            editing.saved(article, by=request.user, comment="Created through the API.")
+        return self.answer(article, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        article = self.get_object()
+        expected = conditional.expected_version(request, article)
+        serializer = self.get_serializer(article, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            data = dict(serializer.validated_data)
+            links = {name: data.pop(name) for name in LINK_FIELDS if name in data}
+            status_ = data.pop("status", None)
+            before = {kind: ids for kind, (ids, _) in linking.current_links(article).items()}
+            for name, value in data.items():
+                setattr(article, name, value)
+            self.move(article, status_, data.get("published_at"))
+            try:
+                article.save_checked(expected_version=expected, by=request.user)
+            except Article.DoesNotExist:
+                raise exceptions.NotFound() from None
+            except EditConflict as conflict:
+                raise PreconditionFailed(conflict.current.version) from None
+            for name, entities in links.items():
+                getattr(article, name).set(entities)
+            after = {kind: ids for kind, (ids, _) in linking.current_links(article).items()}
+            linking.remember_rejections(article, before=before, after=after)
+            editing.saved(article, by=request.user, comment="Changed through the API.")
+        return self.answer(article, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        article = self.get_object()
+        expected = conditional.expected_version(request, article)
+        try:
+            article.delete_checked(expected_version=expected)
+        except Article.DoesNotExist:
+            raise exceptions.NotFound() from None
+        except EditConflict as conflict:
+            raise PreconditionFailed(conflict.current.version) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def move(self, article, new_status, published_at):
+        if new_status is None:
+            return
+        try:
+            article.move_to(new_status, by=self.request.user, at=published_at)
+        except DjangoValidationError as error:
+            raise workflow_error(error) from None
+
+    def answer(self, article, status_code):
+        article = self.get_queryset().get(pk=article.pk)
+        serializer = NinjsArticleSerializer if self.wants_ninjs else ArticleSerializer
+        data = serializer(article, context=self.get_serializer_context()).data
+        return conditional.stamp(Response(data, status=status_code), article, self.representation)
+
+
+class RemovedArticlesView(APIView):
+    """Articles that left the public set (unpublished, archived, rescheduled, deleted)
+    at or after ``since``: with ``?updated_since=`` on the list, what a mirror needs."""
+
+    renderer_classes = [FastJSONRenderer]
+    permission_classes = [permissions.AllowAny]  # what each client learns is filtered below
+    MAX_RESULTS = 10_000
+
+    @extend_schema(
+        responses=RemovalPageSerializer,
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="ISO 8601 with a time zone: the `until` of your previous call.",
+            )
+        ],
+    )
+    def get(self, request):
+        unknown = set(request.query_params) - {"since", "format"}
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: ["Not a parameter of this list; use since."] for name in unknown}
+            )
+        try:
+            since = AwareDateTimeField().clean(request.query_params.get("since", ""))
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"since": error.messages}) from None
+        if since is None:
+            raise exceptions.ValidationError({"since": ["This parameter is required."]})
+        until = timezone.now()
+        removals = list(
+            ArticleRemoval.objects.visible_to(request.user)
+            .since(since)
+            .filter(removed_at__lt=until)[: self.MAX_RESULTS]
+        )
+        if len(removals) == self.MAX_RESULTS:
+            until = removals[-1].removed_at  # the rest comes with the next call
+            removals = [removal for removal in removals if removal.removed_at < until]
+        page = {"since": since, "until": until, "results": removals}
+        return Response(RemovalPageSerializer(page).data)
+
+
+class EntityViewSet(viewsets.ModelViewSet):
+    """Sources, people and places, with their number of public articles."""
+
+    pagination_class = EntityPagination
+    renderer_classes = [FastJSONRenderer]
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.with_story_counts().order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_update(self, serializer):
+        self.perform_create(serializer)
+
+
+class SourceViewSet(EntityViewSet):
+    model = Source
+    queryset = Source.objects.none()
+    serializer_class = SourceSerializer
+
+
+class PersonViewSet(EntityViewSet):
+    model = Person
+    queryset = Person.objects.none()
+    serializer_class = PersonSerializer
+
+
+class PlaceViewSet(EntityViewSet):
+    model = Place
+    queryset = Place.objects.none()
+    serializer_class = PlaceSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
 
 
 class WireIntakeView(APIView):
@@ -25,19 +255,25 @@ class WireIntakeView(APIView):
 
     permission_classes = [CanAddArticles]
     parser_classes = []  # the body is read raw: its format is detected from its content
+    renderer_classes = [FastJSONRenderer]
 
+    @extend_schema(
+        request={"text/plain": OpenApiTypes.STR, "application/xml": OpenApiTypes.STR},
+        parameters=[
+            OpenApiParameter("strict", OpenApiTypes.BOOL, description="Refuse unknown bylines.")
+        ],
+        responses={201: ArticleSerializer, 200: ArticleSerializer},
+    )
     def post(self, request):
         if int(request.META.get("CONTENT_LENGTH") or 0) > wire.MAX_WIRE_BYTES:
-            return Response(
-                {"detail": f"Wire copy is limited to {wire.MAX_WIRE_BYTES:,} bytes."},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+            raise PayloadTooLarge(f"Wire copy is limited to {wire.MAX_WIRE_BYTES:,} bytes.")
         strict = request.query_params.get("strict") in {"1", "true"}
         try:
             result = intake.take_in(request.body, origin="api", by=request.user, strict=strict)
         except wire.WireError as error:
-            raise ValidationError({"detail": f"Cannot take in this copy: {error}."}) from None
-        article = Article.objects.for_detail().get(pk=result.article.pk)
+            message = f"Cannot take in this copy: {error}."
+            raise exceptions.ValidationError({"detail": message}) from None
+        article = Article.objects.for_api().get(pk=result.article.pk)
         return Response(
             {
                 "outcome": result.outcome,
@@ -46,10 +282,3 @@ class WireIntakeView(APIView):
             },
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
-
-
-class ArticleDetailView(generics.RetrieveAPIView):
-    serializer_class = ArticleSerializer
-
-    def get_queryset(self):
-        return Article.objects.public().for_detail()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -42,6 +43,9 @@ TRANSITIONS = {
 # archive) is an editor's decision; drafting and review are everyone's.
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
+# Reading every status (the desk's view), and receiving stories before their time.
+VIEW_ALL_PERMISSION = "articles.view_article"
+EMBARGO_PERMISSION = "articles.view_embargoed"
 
 ACTIONS = {
     Status.DRAFT: "returned to draft",
@@ -60,13 +64,38 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def visible_to(self, user):
+        """What ``user`` may read through the API.
+
+        The desk (view permission) sees every status; a trusted partner
+        (view_embargoed) also sees published stories before their time; anyone
+        else sees public() alone.
+        """
+        if user.has_perm(VIEW_ALL_PERMISSION):
+            return self
+        if user.has_perm(EMBARGO_PERMISSION):
+            return self.public() | self.scheduled()
+        return self.public()
+
+    def changed_since(self, moment):
+        """Stories whose public form changed at or after ``moment``: saved then, or
+        reached their publication time then (a scheduled story goes public with no write)."""
+        return self.filter(
+            Q(updated_at__gte=moment)
+            | Q(published_at__gte=moment, published_at__lte=timezone.now())
+        )
+
     def scheduled(self):
         """Published stories whose time has not come: public() will take them at that second."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def about(self, entity):
-        """Stories about ``entity``: linked to a person or place; supplied by or naming a source."""
-        return self.filter(about_condition(type(entity), entity.pk))
+    def about(self, *entities):
+        """Stories about any of ``entities``: linked to a person or place; supplied by
+        or naming a source."""
+        condition = Q()
+        for entity in entities:
+            condition |= about_condition(type(entity), entity.pk)
+        return self.filter(condition) if entities else self.none()
 
     def related_to(self, article):
         """Other stories sharing a person or place with ``article`` (its links prefetched)."""
@@ -102,19 +131,33 @@ class ArticleQuerySet(models.QuerySet):
             yield batch
             last = batch[-1].pk
 
+    def for_api(self):
+        """What an API article carries: links, dateline, source, corrections."""
+        return (
+            self.select_related("source", "dateline")
+            .prefetch_related("people", "places", "mentioned_sources", "corrections")
+            .annotate(published_or_created=Coalesce("published_at", "created_at"))
+        )
+
     def for_desk(self):
         """What the editors' article list shows."""
         return self.select_related("source", "updated_by")
 
 
 def about_condition(model, ref):
-    """The condition "a story about the ``model`` entity ``ref``" (a key, or an OuterRef to one)."""
+    """The condition "a story about the ``model`` entity ``ref``" (a key, or an OuterRef to one).
+
+    Subqueries rather than joins, so a story about two of several entities
+    asked for is still one row.
+    """
+    inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
     if model is Person:
-        return Q(people=ref)
+        return Q(
+            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person=inner))
+        )
     if model is Place:
-        return Q(places=ref)
+        return Q(Exists(Article.places.through.objects.filter(article=OuterRef("pk"), place=inner)))
     if model is Source:
-        inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
         naming = Article.mentioned_sources.through.objects.filter(
             article=OuterRef("pk"), source=inner
         )
@@ -227,6 +270,7 @@ class Article(SluggedModel):
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and archive articles"),
             ("edit_any_article", "Can edit any article, whoever wrote it and whatever its status"),
+            ("view_embargoed", "Can receive published articles before their time (embargo)"),
         ]
         indexes = [
             # The public list: published stories newest first, cut at now().
@@ -258,21 +302,48 @@ class Article(SluggedModel):
         # Every write of a stored article moves its version, so API clients'
         # ETags change and an editor holding an older copy is told. Counted
         # by the database, so two writers never produce the same number.
+        was_public = self.was_public
         if not self._state.adding:
             self.version = F("version") + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if was_public and not self.is_public:
+                ArticleRemoval.record(self, was_public=True)
+        self._loaded_status, self._loaded_published_at = self.status, self.published_at
         page_cache.newsroom_changed()
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
+        with transaction.atomic():
+            ArticleRemoval.record(self, was_public=self.was_public, deleted=True)
+            result = super().delete(*args, **kwargs)
         page_cache.newsroom_changed()
         return result
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def claim(self, expected_version):
+        """Lock the row if it is still at ``expected_version``; else raise EditConflict.
+
+        The conditional UPDATE matches and locks the row in one statement (no
+        read-then-write), so it holds across processes and servers.
+        """
+        claimed = Article.objects.filter(pk=self.pk, version=expected_version).update(
+            version=F("version")
+        )
+        if not claimed:
+            current = Article.objects.select_related("updated_by").filter(pk=self.pk).first()
+            if current is None:
+                raise Article.DoesNotExist("This story was deleted after you opened it.")
+            raise EditConflict(current)
+
+    def delete_checked(self, *, expected_version):
+        """Delete only if nobody saved since ``expected_version`` was read."""
+        with transaction.atomic():
+            self.claim(expected_version)
+            self.delete()
 
     def save_checked(self, *, expected_version, by=None):
         """Save only if nobody saved since ``expected_version`` was read.
@@ -283,16 +354,9 @@ class Article(SluggedModel):
         Admin, API and wire desk all save edits through here.
         """
         with transaction.atomic():
-            # Matching the row also locks it until commit, so the save below
-            # writes on top of exactly the version the editor read.
-            claimed = Article.objects.filter(pk=self.pk, version=expected_version).update(
-                version=F("version")
-            )
-            if not claimed:
-                current = Article.objects.select_related("updated_by").filter(pk=self.pk).first()
-                if current is None:
-                    raise Article.DoesNotExist("This story was deleted after you opened it.")
-                raise EditConflict(current)
+            # The claim locks the row until commit, so the save below writes on
+            # top of exactly the version the editor read.
+            self.claim(expected_version)
             if by is not None:
                 self.updated_by = by
             self.save()
@@ -300,8 +364,10 @@ class Article(SluggedModel):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        # The stored status, so a change of status can be checked against it.
+        # As stored, so a change of status can be checked against it and a
+        # story leaving the public set can be told to API clients.
         article._loaded_status = article.__dict__.get("status")
+        article._loaded_published_at = article.__dict__.get("published_at")
         return article
 
     def natural_key(self):
@@ -428,6 +494,17 @@ class Article(SluggedModel):
         )
 
     @property
+    def was_public(self):
+        """Whether the story, as last read from the database, was public."""
+        status = getattr(self, "_loaded_status", None)
+        published_at = getattr(self, "_loaded_published_at", None)
+        return (
+            status == Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+
+    @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and not self.is_public
 
@@ -472,6 +549,68 @@ class Article(SluggedModel):
                 raise ValidationError({"status": error.messages}) from None
         if self.status == Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "A published story needs a publication time."})
+
+
+class RemovalReason(models.TextChoices):
+    UNPUBLISHED = "unpublished", "Returned to draft or review"
+    ARCHIVED = "archived", "Archived"
+    RESCHEDULED = "rescheduled", "Moved to a future publication time"
+    DELETED = "deleted", "Deleted"
+
+
+class ArticleRemovalQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(removed_at__gte=moment).order_by("removed_at", "id")
+
+    def visible_to(self, user):
+        """What a client may learn: removals of stories it could have seen."""
+        if user.has_perm(VIEW_ALL_PERMISSION):
+            return self
+        return self.filter(was_public=True)
+
+
+class ArticleRemoval(models.Model):
+    """A story leaving the public set, so API clients keeping a mirror can drop it.
+
+    Recorded by Article.save and Article.delete, the only ways a story leaves;
+    a story that comes back is in the updated_since feed again.
+    """
+
+    article_id = models.BigIntegerField()
+    slug = models.SlugField(max_length=120)
+    reason = models.CharField(max_length=20, choices=RemovalReason)
+    was_public = models.BooleanField()
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleRemovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["removed_at", "id"]
+        indexes = [
+            models.Index(fields=["removed_at", "id"], name="removal_since_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=RemovalReason.values), name="removal_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Article {self.article_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, article, *, was_public, deleted=False):
+        if deleted:
+            reason = RemovalReason.DELETED
+        elif article.status == Status.ARCHIVED:
+            reason = RemovalReason.ARCHIVED
+        elif article.status == Status.PUBLISHED:
+            reason = RemovalReason.RESCHEDULED
+        else:
+            reason = RemovalReason.UNPUBLISHED
+        return cls.objects.create(
+            article_id=article.pk, slug=article.slug, reason=reason, was_public=was_public
+        )
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -172,6 +172,13 @@ class Source(Entity):
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        # Bylines resolve by name: two sources may not share one, whatever its case.
+        same = Source.objects.filter(name__iexact=self.name).exclude(pk=self.pk)
+        if self.name and same.exists():
+            raise ValidationError({"name": "There is already a source with this name."})
+
 
 class Person(Entity):
     title = models.CharField(

@@ -1,0 +1,144 @@
+"""The article list's filters. A bad value, or a parameter that is not one of
+these, is a 400 naming it: a misspelt filter silently ignored would return the
+whole archive to a client that asked for a slice of it."""
+
+from datetime import UTC, datetime, timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+from articles import search
+from articles.models import Person, Place, Source, Status
+from articles.models.articles import VIEW_ALL_PERMISSION
+
+MAX_OFFSET = timedelta(hours=14)
+
+# Parameters the list reads besides the filters.
+PAGING_PARAMETERS = {"cursor", "page", "page_size", "format"}
+
+
+class AwareDateTimeField(forms.CharField):
+    """ISO 8601 with a time zone; a date alone means its midnight in UTC."""
+
+    default_error_messages = {
+        "invalid": "Use ISO 8601 with a time zone, e.g. 2026-11-25T09:30:00Z.",
+        "naive": "Give a time zone, e.g. 2026-11-25T09:30:00Z or +04:00.",
+        "offset": "A time zone offset lies between -14:00 and +14:00.",
+        "range": "That moment is out of range.",
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value.replace(" ", "+"))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(value.strip()) == 10:  # a date
+            moment = moment.replace(tzinfo=UTC)
+        if timezone.is_naive(moment):
+            raise forms.ValidationError(self.error_messages["naive"], code="naive")
+        # Real offsets lie within ±14 hours (PostgreSQL refuses beyond ±15:59),
+        # and the moment must survive conversion to UTC.
+        if abs(moment.utcoffset()) > MAX_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class AwareDateTimeFilter(django_filters.Filter):
+    field_class = AwareDateTimeField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more slugs; repeating the parameter means "any of these"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, to_field_name="slug", conjoined=False, **kwargs)
+
+
+class ArticleFilter(django_filters.FilterSet):
+    source = SlugsFilter(
+        queryset=Source.objects.all(),
+        method="filter_about",
+        help_text="Source slug (supplied by or named in); repeat for any of several.",
+    )
+    person = SlugsFilter(
+        queryset=Person.objects.all(),
+        method="filter_about",
+        help_text="Person slug; repeat for any of several.",
+    )
+    place = SlugsFilter(
+        queryset=Place.objects.all(),
+        method="filter_about",
+        help_text="Place slug; repeat for any of several.",
+    )
+    published_after = AwareDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 with a time zone."
+    )
+    published_before = AwareDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="ISO 8601 with a time zone."
+    )
+    updated_since = AwareDateTimeFilter(
+        method="filter_updated_since",
+        help_text=(
+            "Articles changed at or after this moment (ISO 8601 with a time zone), including "
+            "scheduled ones that went public since; for incremental sync, with "
+            "ordering=updated_at and /api/v1/articles/removed/."
+        ),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="filter_status",
+        help_text="Only for clients that may read every status; repeat for any of several.",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text='Full text: words, "a phrase", -excluded, this OR that.',
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=["published_at", "updated_at", "headline"],
+        help_text="published_at, updated_at or headline; prefix with - for descending.",
+    )
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        unknown = set(self.data) - set(self.filters) - PAGING_PARAMETERS
+        if unknown:
+            known = ", ".join(sorted(set(self.filters) | PAGING_PARAMETERS))
+            raise ValidationError(
+                {name: [f"Not a parameter of this list; use one of: {known}."] for name in unknown}
+            )
+
+    def filter_about(self, queryset, name, entities):
+        return queryset.about(*entities) if entities else queryset
+
+    def filter_updated_since(self, queryset, name, moment):
+        return queryset.changed_since(moment) if moment else queryset
+
+    def filter_status(self, queryset, name, statuses):
+        if not statuses:
+            return queryset
+        if not self.request.user.has_perm(VIEW_ALL_PERMISSION):
+            raise ValidationError(
+                {
+                    "status": [
+                        "Only clients that may read unpublished articles can filter by status."
+                    ]
+                }
+            )
+        return queryset.filter(status__in=statuses)
+
+    def filter_search(self, queryset, name, text):
+        if not text:
+            return queryset
+        return search.search(queryset, text)

@@ -1,0 +1,106 @@
+"""Articles as IPTC ninjs 2.1 (https://iptc.org/standards/ninjs/), the news industry's JSON.
+
+Only standard properties: ``uri`` (required; the article's API address, which
+survives slug changes), ``version`` as a string, dates in RFC 3339, entity
+``uri``s as absolute addresses (Wikidata's when known).
+"""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from articles.models import Status
+
+STANDARD = {
+    "name": "ninjs",
+    "version": "2.1",
+    "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json",
+}
+PUBSTATUS = {
+    Status.PUBLISHED: "usable",
+    Status.DRAFT: "withheld",
+    Status.REVIEW: "withheld",
+    Status.ARCHIVED: "canceled",
+}
+WIKIDATA = "https://www.wikidata.org/wiki/"
+
+
+def _when(moment):
+    return serializers.DateTimeField().to_representation(moment)
+
+
+def _entity(entity, request, rel):
+    wikidata = getattr(entity, "wikidata_id", "")
+    uri = (
+        f"{WIKIDATA}{wikidata}"
+        if wikidata
+        else request.build_absolute_uri(entity.get_absolute_url())
+    )
+    return {"name": entity.name, "rel": rel, "uri": uri, "literal": entity.slug}
+
+
+class NinjsArticleSerializer(serializers.BaseSerializer):
+    """Read-only: ninjs is a delivery format; writes use the JSON representation."""
+
+    def to_representation(self, article):
+        request = self.context["request"]
+        data = {
+            # The same uri however the ninjs was asked for (no ?format=).
+            "uri": request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
+            "standard": STANDARD,
+            "type": "text",
+            "representationtype": "full",
+            "version": str(article.version),
+            "firstcreated": _when(article.created_at),
+            "versioncreated": _when(article.updated_at),
+            "pubstatus": PUBSTATUS[article.status],
+            "language": "en",
+            "slugline": article.slug,
+            "headlines": [{"role": "main", "contenttype": "text/plain", "value": article.headline}],
+            "bodies": [
+                {
+                    "role": "main",
+                    "contenttype": "text/plain",
+                    "value": article.body,
+                    "charcount": len(article.body),
+                    "wordcount": len(article.body.split()),
+                },
+                {"role": "main", "contenttype": "text/html", "value": article.body_html},
+            ],
+            "altids": [{"role": "newsroom-id", "value": str(article.pk)}],
+            "people": [_entity(p, request, "mentioned") for p in article.people.all()],
+            "places": [_entity(p, request, "mentioned") for p in article.places.all()],
+            "organisations": [
+                _entity(s, request, "mentioned") for s in article.mentioned_sources.all()
+            ],
+        }
+        descriptions = []
+        if article.summary:
+            descriptions.append(
+                {"role": "summary", "contenttype": "text/plain", "value": article.summary}
+            )
+        descriptions += [
+            {
+                "role": "correction",
+                "contenttype": "text/plain",
+                "value": f"{_when(correction.created_at)}: {correction.text}",
+            }
+            for correction in article.corrections.all()
+        ]
+        if descriptions:
+            data["descriptions"] = descriptions
+        if article.is_scheduled:
+            data["embargoed"] = _when(article.published_at)
+        if article.byline:
+            data["by"] = article.byline
+        if article.dateline:
+            data["located"] = article.dateline.name
+        if article.source:
+            data["copyrightholder"] = article.source.name
+            data["infosources"] = [
+                {
+                    "name": article.source.name,
+                    "role": "source",
+                    "uri": request.build_absolute_uri(article.source.get_absolute_url()),
+                }
+            ]
+        return data
