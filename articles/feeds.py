@@ -23,11 +23,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def items(self, obj=None):
-        return (
-            Article.objects.public()
-            .for_listing()
-            .prefetch_related("people", "places")[:FEED_LENGTH]
-        )
+        return Article.objects.public().for_feed()[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.headline
@@ -76,12 +72,7 @@ class EntityFeed(LatestArticlesFeed):
         return f"The latest stories about {entity.name}."
 
     def items(self, entity):
-        return (
-            Article.objects.public()
-            .about(entity)
-            .for_listing()
-            .prefetch_related("people", "places")[:FEED_LENGTH]
-        )
+        return Article.objects.public().about(entity).for_feed()[:FEED_LENGTH]
 
 
 class PersonFeed(EntityFeed):

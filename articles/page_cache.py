@@ -25,8 +25,37 @@ CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
 
 
 def generation():
-    cache.add(GENERATION_KEY, 1, timeout=None)
-    return cache.get(GENERATION_KEY, 1)
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        current = cache.get(GENERATION_KEY, 1)
+    return current
+
+
+class LastSeen:
+    """The generation this process last saw: almost always still the current one."""
+
+    generation = 1
+
+
+def page_key(request, current):
+    # Hashed: an address may be long (a search) and cache keys are bounded.
+    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"pages:{current}:{hashlib.sha256(address).hexdigest()}"
+
+
+def lookup(request):
+    """(generation, key, stored page or None), in one cache round trip when the
+    generation has not moved since this process last looked."""
+    guess = LastSeen.generation
+    key = page_key(request, guess)
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current == guess:
+        return current, key, found.get(key)
+    LastSeen.generation = current = current or generation()
+    key = page_key(request, current)
+    return current, key, cache.get(key)
 
 
 def _bump():
@@ -82,11 +111,7 @@ def cached_page(view):
     def serve(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return revalidate(dated(view(request, *args, **kwargs)))
-        current = generation()
-        # Hashed: an address may be long (a search) and cache keys are bounded.
-        address = f"{request.get_host()}{request.get_full_path()}".encode()
-        key = f"pages:{current}:{hashlib.sha256(address).hexdigest()}"
-        stored = cache.get(key)
+        current, key, stored = lookup(request)
         if stored is not None:
             content, status, headers = stored
             response = HttpResponse(content, status=status)

@@ -58,12 +58,14 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Expression, F, FloatField, Func, IntegerField
+from django.db.models import Expression, F, FloatField, Func, IntegerField, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+# Results are the best of the newest MAX_RANKED matching stories (see search()).
+MAX_RANKED = 1_000
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 20
 
@@ -234,28 +236,37 @@ def search(queryset, text: str):
     """
     query = parse_query(text)
     if query is None:
-        return queryset.none()
+        # Still annotated: callers order by search_rank whatever was asked.
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
         positive, full = _tsqueries(query)
         vector = _StoredVector()
-        queryset = queryset.filter(
+        matches = queryset.filter(
             # A query whose terms PostgreSQL's parser drops entirely would leave
             # only negations: a scan of every row. Decided once, not per row.
             GreaterThan(Func(positive, function="numnode", output_field=IntegerField()), 0),
             SearchVectorExact(vector, full),
-        ).annotate(
-            # Ranked on what must match: ts_rank scores a negated term as a miss.
-            search_rank=SearchRank(vector, positive, weights=POSTGRESQL_WEIGHTS)
         )
+        # Ranked on what must match: ts_rank scores a negated term as a miss.
+        rank = SearchRank(vector, positive, weights=POSTGRESQL_WEIGHTS)
     elif vendor == "sqlite":
         match = _fts5_expression(query)
-        queryset = queryset.filter(
+        matches = queryset.filter(
             pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        ).annotate(search_rank=_Fts5Rank(match))
+        )
+        rank = _Fts5Rank(match)
     else:
         raise NotImplementedError(f"Search needs PostgreSQL or SQLite, not {vendor}.")
-    return queryset.order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
+    # A common word matches much of a large archive, and ranking every match
+    # costs one read per match: rank the newest MAX_RANKED matches, found by
+    # walking the archive newest first, so the cost is flat in archive size.
+    recent = matches.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
+    return (
+        queryset.filter(pk__in=Subquery(recent))
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
+    )
 
 
 def snippets(articles, text: str) -> dict[int, str]:

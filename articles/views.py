@@ -125,7 +125,11 @@ class EntityDetailView(UncountedListView):
     entity_queryset = None
 
     def get(self, request, *args, **kwargs):
-        queryset = self.entity_queryset or self.entity_model.objects.all()
+        # Never `or`: a QuerySet's truth evaluates it, every row of the table.
+        if self.entity_queryset is None:
+            queryset = self.entity_model.objects.all()
+        else:
+            queryset = self.entity_queryset.all()
         self.entity = queryset.filter(slug=kwargs["slug"]).first()
         if self.entity is None:
             return moved_or_missing(self.entity_model, kwargs["slug"], queryset)

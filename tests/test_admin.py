@@ -142,6 +142,41 @@ class TestChangelist:
         response = client.get(CHANGELIST)
         assert "Ganja" in response.text  # the most linked places are offered
 
+    def test_the_most_linked_are_counted_among_the_newest_stories(self, editor, monkeypatch):
+        from django.core.cache import cache
+
+        from articles.admin import filters
+
+        monkeypatch.setattr(filters, "POPULAR_AMONG", 2)
+        cache.clear()
+        yesterday = timezone.now() - timedelta(days=1)
+        old_news = PlaceFactory(name="Old News Town")
+        for _ in range(3):
+            article = ArticleFactory(places=[old_news])
+            Article.objects.filter(pk=article.pk).update(created_at=yesterday)
+        ArticleFactory.create_batch(2, places=[PlaceFactory(name="Today Town")])
+        response = client_for(editor).get(CHANGELIST)
+        assert "Today Town" in response.text
+        assert "Old News Town" not in response.text
+
+    def test_the_years_come_from_the_first_and_last_story(self, editor):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for year in (2019, 2022):
+            moment = timezone.now().replace(year=year, month=6, day=1)
+            ArticleFactory(status=Status.ARCHIVED, published_at=moment)
+        client = client_for(editor)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CHANGELIST)
+        page = response.text
+        for year in ("2019", "2020", "2021", "2022"):
+            assert f"?published_at__year={year}" in page
+        # No scan of the whole archive for its distinct years.
+        assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"].upper()]
+        drilled = client.get(CHANGELIST, {"published_at__year": 2019})
+        assert "published_at__month=6" in drilled.text
+
     def test_search_reads_the_body(self, editor):
         ArticleFactory(headline="Quiet", body="Shelling near Tartar overnight.")
         ArticleFactory(headline="Other")

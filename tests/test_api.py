@@ -260,6 +260,12 @@ class TestFilters:
         assert error(response)["status"] == 400
         assert name in error(response)["fields"] or name in error(response)["message"]
 
+    @pytest.mark.parametrize("text", ["about", "the with from", "!!!", '""', "-"])
+    def test_a_search_with_nothing_to_look_for_is_an_empty_list(self, text):
+        ArticleFactory(public=True, headline="About the flood")
+        response = api().get(ARTICLES, {"search": text})
+        assert (response.status_code, ids(response)) == (200, [])
+
     def test_a_huge_search_is_an_empty_list(self):
         ArticleFactory(public=True)
         response = api().get(ARTICLES, {"search": "x" * 5000})

@@ -414,6 +414,34 @@ class TestConditionalGetAndCache:
         with django_assert_num_queries(0):
             assert client.get("/").status_code == 200
 
+    def test_a_cached_page_is_one_cache_call(self, client, monkeypatch):
+        from django.core.cache import cache
+
+        from articles import page_cache
+
+        ArticleFactory(public=True)
+        client.get("/")
+        client.get("/")  # this process has now seen the current generation
+        calls = []
+
+        class Recording:
+            def __getattr__(self, name):
+                calls.append(name)
+                return getattr(cache, name)
+
+        monkeypatch.setattr(page_cache, "cache", Recording())
+        assert client.get("/").status_code == 200
+        assert calls == ["get_many"]
+
+    def test_a_change_elsewhere_is_seen_at_once(self, client):
+        from articles import page_cache
+
+        article = ArticleFactory(public=True, headline="First telling")
+        client.get("/")
+        Article.objects.filter(pk=article.pk).update(headline="Second telling")
+        page_cache._bump()  # as another process's save would
+        assert "Second telling" in client.get("/").text
+
     def test_a_cached_page_expires_when_a_scheduled_story_is_due(self, client, monkeypatch):
         from articles import page_cache
 
@@ -436,6 +464,18 @@ class TestConditionalGetAndCache:
         client.get("/")
         with django_assert_max_num_queries(3):
             client.get("/")
+
+
+def test_an_entity_page_reads_one_entity_not_the_table(client):
+    from articles.views import PlaceDetailView
+
+    place = PlaceFactory()
+    ArticleFactory(public=True, places=[place])
+    PlaceFactory.create_batch(3)
+    assert client.get(place.get_absolute_url()).status_code == 200
+    # The class's queryset stays a query: evaluating it would load every place,
+    # and keep them for the life of the process.
+    assert PlaceDetailView.entity_queryset._result_cache is None
 
 
 class TestFixedQueries:

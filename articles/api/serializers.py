@@ -5,6 +5,15 @@ from rest_framework import serializers
 
 from articles.models import Article, Correction, Person, Place, Source
 from articles.models.articles import ArticleRemoval
+from articles.models.base import address
+
+
+def absolute(request, path):
+    """``request.build_absolute_uri(path)``, with the scheme and host worked out once."""
+    base = getattr(request, "_absolute_base", None)
+    if base is None:
+        base = request._absolute_base = request.build_absolute_uri("/").rstrip("/")
+    return f"{base}{path}"
 
 
 class EntityRef(serializers.RelatedField):
@@ -47,7 +56,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The public page (once public).")
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    api_url = serializers.SerializerMethodField(help_text="This article in the API.")
     source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
     people = EntityRef(queryset=Person.objects.all(), many=True, required=False)
     places = EntityRef(queryset=Place.objects.all(), many=True, required=False, with_kind=True)
@@ -90,7 +99,10 @@ class ArticleSerializer(serializers.ModelSerializer):
         extra_kwargs = {"slug": {"required": False}}
 
     def get_url(self, article) -> str:
-        return self.context["request"].build_absolute_uri(article.get_absolute_url())
+        return absolute(self.context["request"], article.get_absolute_url())
+
+    def get_api_url(self, article) -> str:
+        return absolute(self.context["request"], address("api:article-detail", pk=article.pk))
 
     def get_embargoed_until(self, article) -> str | None:
         if article.published_at and article.is_scheduled:
@@ -206,3 +218,11 @@ class RemovalPageSerializer(serializers.Serializer):
         help_text="Pass this as ?since= next time: nothing before it is missed."
     )
     results = RemovalSerializer(many=True)
+
+
+class WireResultSerializer(serializers.Serializer):
+    """What the wire desk did with one piece of copy."""
+
+    outcome = serializers.ChoiceField(choices=["created", "revised", "pending", "duplicate"])
+    message = serializers.CharField()
+    article = ArticleSerializer()

@@ -24,6 +24,7 @@ from articles.api.serializers import (
     PlaceSerializer,
     RemovalPageSerializer,
     SourceSerializer,
+    WireResultSerializer,
 )
 from articles.models import Article, ArticleRemoval, EditConflict, Person, Place, Source
 
@@ -61,7 +62,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     queryset = Article.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).for_api()
+        return Article.objects.readable_through_api(self.request.user)
 
     def get_serializer_class(self):
         # ninjs is a delivery format: writes always read the JSON representation.
@@ -262,7 +263,7 @@ class WireIntakeView(APIView):
         parameters=[
             OpenApiParameter("strict", OpenApiTypes.BOOL, description="Refuse unknown bylines.")
         ],
-        responses={201: ArticleSerializer, 200: ArticleSerializer},
+        responses={201: WireResultSerializer, 200: WireResultSerializer},
     )
     def post(self, request):
         if int(request.META.get("CONTENT_LENGTH") or 0) > wire.MAX_WIRE_BYTES:

@@ -9,14 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles import page_cache
-from articles.models.base import SluggedModel
+from articles.models.base import SluggedModel, slug_address
 from articles.models.entities import Person, Place, Source
 
 
@@ -110,9 +109,29 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
+    # A teaser's columns: the body, its HTML and the wire copy are most of a
+    # row's bytes and no list shows them.
+    LISTING_FIELDS = (
+        *("id", "slug", "headline", "summary", "status", "published_at", "updated_at"),
+        *("source__id", "source__slug", "source__name"),
+        *("dateline__id", "dateline__slug", "dateline__name"),
+    )
+
     def for_listing(self):
         """What a list of stories shows: headline, summary, time, source, dateline."""
-        return self.select_related("source", "dateline").newest_first()
+        return self.select_related("source", "dateline").only(*self.LISTING_FIELDS).newest_first()
+
+    def for_feed(self):
+        """A feed item: a teaser, its first paragraph and the names of its people and places."""
+        names = ("id", "slug", "name")
+        return (
+            self.for_listing()
+            .only(*self.LISTING_FIELDS, "body")
+            .prefetch_related(
+                Prefetch("people", queryset=Person.objects.only(*names)),
+                Prefetch("places", queryset=Place.objects.only(*names)),
+            )
+        )
 
     def for_detail(self):
         """What a story's page shows: its links, dateline, source and corrections."""
@@ -131,12 +150,33 @@ class ArticleQuerySet(models.QuerySet):
             yield batch
             last = batch[-1].pk
 
-    def for_api(self):
-        """What an API article carries: links, dateline, source, corrections."""
+    def readable_through_api(self, user):
+        """What ``user`` may read through the API (visible_to), as the API serves it."""
+        return self.visible_to(user).for_api(drafts=user.has_perm(VIEW_ALL_PERMISSION))
+
+    def for_api(self, *, drafts=True):
+        """What an API article carries: links, dateline, source, corrections.
+
+        The linked entities are read with only the fields an article shows
+        of them: building a hundred full Person rows for a page is the cost.
+        ``published_or_created`` is the time order: a draft, with no
+        publication time yet, sorts by its creation time. Without ``drafts``
+        (readers and partners see published stories only) it is the
+        publication time itself, so the public index serves the order.
+        """
+        sort_key = Coalesce("published_at", "created_at") if drafts else F("published_at")
         return (
             self.select_related("source", "dateline")
-            .prefetch_related("people", "places", "mentioned_sources", "corrections")
-            .annotate(published_or_created=Coalesce("published_at", "created_at"))
+            .prefetch_related(
+                Prefetch("people", queryset=Person.objects.only("id", "slug", "name")),
+                Prefetch("places", queryset=Place.objects.only("id", "slug", "name", "kind")),
+                Prefetch("mentioned_sources", queryset=Source.objects.only("id", "slug", "name")),
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.only("id", "article_id", "text", "created_at"),
+                ),
+            )
+            .annotate(published_or_created=sort_key)
         )
 
     def for_desk(self):
@@ -282,6 +322,16 @@ class Article(SluggedModel):
             models.Index(fields=["source", "-published_at"], name="article_source_idx"),
             models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
+            # The desk's date hierarchy: first and last publication times.
+            models.Index(fields=["published_at"], name="article_published_idx"),
+            # The desk's API order, drafts included (QuerySet.for_api).
+            models.Index(
+                Coalesce("published_at", "created_at").desc(),
+                F("id").desc(),
+                name="article_api_desk_order_idx",
+            ),
+            # The API's ?ordering=headline.
+            models.Index(fields=["headline", "id"], name="article_headline_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -322,7 +372,7 @@ class Article(SluggedModel):
         return result
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_address("articles:detail", self.slug)
 
     def claim(self, expected_version):
         """Lock the row if it is still at ``expected_version``; else raise EditConflict.

@@ -1,13 +1,41 @@
 """What every model with a public address shares: a unique, readable slug that,
 once published, keeps working after an editor changes it."""
 
+import functools
+
 from django.db import IntegrityError, models, transaction
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from articles.slugs import slugify_text
 
 SLUG_MAX_LENGTH = 120
 SLUG_BASE_LENGTH = 80  # leaves room for a "-123" collision suffix
+
+
+# Stand-ins reverse() accepts for a slug and for an id, replaced afterwards.
+_PLACEHOLDERS = {"slug": "--slug--", "pk": 9_876_543_210_123}
+
+
+@functools.lru_cache(maxsize=64)
+def _address_pattern(view_name, kwarg, script_prefix):
+    return reverse(view_name, kwargs={kwarg: _PLACEHOLDERS[kwarg]})
+
+
+def address(view_name, **kwargs):
+    """``reverse(view_name, kwargs=...)`` for one slug or id, resolved once per view.
+
+    Lists print dozens of addresses and reverse() walks the URL patterns each
+    time; a slug or an id is always one plain segment, so substituting it into
+    the resolved pattern gives the same address.
+    """
+    ((kwarg, value),) = kwargs.items()
+    pattern = _address_pattern(view_name, kwarg, get_script_prefix())
+    return pattern.replace(str(_PLACEHOLDERS[kwarg]), str(value))
+
+
+def slug_address(view_name, slug):
+    return address(view_name, slug=slug)
 
 
 class SluggedModel(models.Model):

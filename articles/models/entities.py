@@ -7,10 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 
 from articles import page_cache
-from articles.models.base import SluggedModel
+from articles.models.base import SluggedModel, slug_address
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q227: the letter Q and a number."
@@ -170,7 +169,7 @@ class Source(Entity):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        return slug_address("articles:source", self.slug)
 
     def clean(self):
         super().clean()
@@ -196,7 +195,7 @@ class Person(Entity):
         verbose_name_plural = "people"
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return slug_address("articles:person", self.slug)
 
 
 class PlaceKind(models.TextChoices):
@@ -267,7 +266,7 @@ class Place(Entity):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:place", kwargs={"slug": self.slug})
+        return slug_address("articles:place", self.slug)
 
     def clean(self):
         super().clean()
