@@ -8,8 +8,10 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 # Local development runs with DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
+# Production serves content-hashed static files, cached for a year.
+SERVE_ENV := STATIC_MANIFEST=$${STATIC_MANIFEST:-1}
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run serve test lint format bench loadtest faults clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,15 @@ run: install
 	@echo "Create an editor's login with: $(BIN)/python manage.py createsuperuser"
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn, DEBUG off, settings from the environment (README.md,
+# "Serving in production"). Without SECRET_KEY the settings refuse to start.
+# Static files first: with the manifest on, nothing starts before it exists.
+serve: install
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c newsroom/gunicorn.py newsroom.wsgi
 
 lint: install
 	$(BIN)/ruff check .
@@ -51,6 +62,16 @@ test: lint $(AXE)
 # Benchmarks (bench/README.md): figures for README, not pass/fail tests.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Gunicorn on a generated PostgreSQL newsroom, with and without Redis, under a
+# fixed load (bench/loadtest.py); fails on any error response.
+loadtest: install
+	$(BIN)/python bench/loadtest.py
+
+# Redis and PostgreSQL stopped under a running site, on throwaway instances
+# (bench/faults.py); the shared servers on 5432 and 6379 are never touched.
+faults: install
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -7,6 +7,7 @@ lists each variable.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,16 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
 
 
 def env_list(name, default):
@@ -76,11 +87,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "reversion",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # First, so that its line times and counts everything the others do.
+    "newsroom.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -112,53 +129,82 @@ TEMPLATES = [
     },
 ]
 
+
+def database(url):
+    """One DATABASES entry for a URL, with the options its engine needs."""
+    config = dj_database_url.parse(
+        url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer writes; IMMEDIATE transactions take
+        # the write lock up front, so concurrent writers queue on the busy timeout
+        # instead of failing with "database is locked" half way through.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        # Tests use a file, not shared-cache memory, so concurrent writers meet
+        # the same locking as in production; one per process, so two test runs
+        # never share it.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3")
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the server is unreachable instead of hanging a worker.
+        config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        # Server-side cursors cost three round trips per iterator() and break
+        # behind a transaction-pooling PgBouncer; long scans page by key instead.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
 # Database: DATABASE_URL, or an SQLite file beside manage.py.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+DATABASES = {"default": database(env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+# A read replica, optional: anonymous readers' GET requests read from it, and
+# everything else (every write, the admin, signed-in API clients) uses the
+# primary, so the desk always reads its own writes (newsroom/routers.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    # Tests read the replica from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "newsroom.routers.ReplicaReadsMiddleware",
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer writes; IMMEDIATE transactions take
-    # the write lock up front, so concurrent writers queue on the busy timeout
-    # instead of failing with "database is locked" half way through.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    # Tests use a file, not shared-cache memory, so concurrent writers meet
-    # the same locking as in production; one per process, so two test runs
-    # never share it.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3")
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the server is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 5
-    )
-    # Server-side cursors cost three round trips per iterator() and break
-    # behind a transaction-pooling PgBouncer; long scans page by key instead.
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, process-local memory otherwise.
+# Cache: Redis when REDIS_URL is set, process-local memory otherwise. Several
+# app servers need Redis: cached pages, throttles and the gazetteer version are
+# shared through it. An unreachable Redis is a miss, never an error page
+# (newsroom/cache.py): each call gives up after REDIS_TIMEOUT_SECONDS, and
+# Redis is left alone for REDIS_RETRY_SECONDS before it is tried again.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.5)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "retry_seconds": env_float("REDIS_RETRY_SECONDS", 5),
+            },
         }
     }
+    # Sessions are written to the database and read from Redis: an editor stays
+    # signed in when Redis restarts or is flushed, and a dead Redis only makes
+    # the session read a query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -166,6 +212,13 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# django-axes counts failed logins per username and address; the first backend
+# refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -182,6 +235,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files from the app servers. In production run
+# `STATIC_MANIFEST=1 manage.py collectstatic` once per release and set
+# STATIC_MANIFEST=1: files get content-hashed names, cached for a year, and
+# compressed. Without it (development, tests), files are found where they live,
+# with no collectstatic and no manifest to miss.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Looked up per request, not listed at start-up: no scan of every app's files
+# for each test client, and no warning about a STATIC_ROOT never collected.
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 # Security. Behind TLS in production; plain HTTP while DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -195,6 +268,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -221,8 +295,28 @@ AUTOSAVE_SECONDS = env_int("AUTOSAVE_SECONDS", 30)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # The public site's name, in feeds, structured data and page titles.
 SITE_NAME = env_str("SITE_NAME", "Newsroom")
-# Room for a story's longest body plus the rest of the form.
+# Room for a story's longest body plus the rest of the form; a bigger request
+# body, or more fields than any form of ours has, is a 400 before a view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Login brute force: LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address lock that pair out for LOGIN_LOCKOUT_MINUTES (admin and API
+# token alike); each attempt while locked out starts the wait again.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "newsroom.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.logins.client_ip"
+# Behind a load balancer the client's address is in X-Forwarded-For: this many
+# proxies of ours append to it (0: use the socket's address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -267,14 +361,32 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# One JSON line per request on stdout (newsroom/request_log.py), apart from
+# the plain log on stderr; REQUEST_LOG=0 turns it off (the test run does).
+REQUEST_LOG = env_bool("REQUEST_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsroom.request_log.JSONFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "loggers": {
+        "newsroom.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        },
+        # django-axes announces its configuration at every start; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

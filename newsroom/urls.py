@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -34,7 +35,11 @@ urlpatterns = [
     path("news-sitemap.xml", cached_page(sitemaps.news_sitemap), name="news-sitemap"),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Browsers ask for /favicon.ico whatever the page says. Lazy: with STATIC_MANIFEST the
+    # file's hashed name is known once collectstatic has run, not when this module loads.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True),
+    ),
     path("", include("articles.urls")),
 ]

@@ -1,5 +1,6 @@
 """The settings module, checked the way an operator runs it: in a fresh process."""
 
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ def manage(*args, env):
         "DATABASE_URL",
         "REDIS_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "REQUEST_LOG",
     }
     base = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
@@ -80,3 +82,116 @@ def test_database_options_suit_the_engine(settings):
         assert database["ENGINE"] == "django.db.backends.postgresql"
         assert database["OPTIONS"]["connect_timeout"] > 0
         assert database["CONN_HEALTH_CHECKS"]
+
+
+def settings_of(env, *expressions):
+    """The values of ``expressions`` (over ``settings``) in a fresh process with ``env``."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps([{', '.join(expressions)}], default=str))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_is_clean_with_every_production_option():
+    env = {
+        **PRODUCTION,
+        "DATABASE_REPLICA_URL": "postgres://newsroom@replica.example.org:5432/newsroom",
+        "STATIC_MANIFEST": "1",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_redis_gives_a_resilient_cache_and_sessions_kept_in_the_database():
+    cache, sessions = settings_of(
+        {**PRODUCTION, "REDIS_TIMEOUT_SECONDS": "0.2"},
+        "settings.CACHES['default']",
+        "settings.SESSION_ENGINE",
+    )
+    assert cache["BACKEND"] == "newsroom.cache.ResilientRedisCache"
+    assert cache["LOCATION"] == PRODUCTION["REDIS_URL"]
+    assert cache["OPTIONS"] == {
+        "socket_connect_timeout": 0.2,
+        "socket_timeout": 0.2,
+        "retry_seconds": 5,
+    }
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_a_memory_cache_and_database_sessions():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    backend, sessions = settings_of(
+        env, "settings.CACHES['default']['BACKEND']", "settings.SESSION_ENGINE"
+    )
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    # Not the memory cache: each app server would have its own sessions.
+    assert sessions == "django.contrib.sessions.backends.db"
+
+
+def test_a_replica_url_adds_the_alias_the_router_and_the_middleware():
+    replica = "postgres://reader@replica.example.org:5432/newsroom"
+    databases, routers, middleware = settings_of(
+        {**PRODUCTION, "DATABASE_REPLICA_URL": replica},
+        "settings.DATABASES",
+        "settings.DATABASE_ROUTERS",
+        "settings.MIDDLEWARE",
+    )
+    assert databases["replica"]["HOST"] == "replica.example.org"
+    assert databases["replica"]["USER"] == "reader"
+    assert databases["replica"]["TEST"]["MIRROR"] == "default"
+    assert databases["replica"]["OPTIONS"]["connect_timeout"] == 5
+    assert routers == ["newsroom.routers.ReplicaRouter"]
+    auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert middleware[auth + 1] == "newsroom.routers.ReplicaReadsMiddleware"
+
+
+def test_without_a_replica_url_nothing_is_routed():
+    databases, routers, middleware = settings_of(
+        PRODUCTION, "list(settings.DATABASES)", "settings.DATABASE_ROUTERS", "settings.MIDDLEWARE"
+    )
+    assert (databases, routers) == (["default"], [])
+    assert "newsroom.routers.ReplicaReadsMiddleware" not in middleware
+
+
+def test_login_limits_and_static_files_from_the_environment():
+    env = {
+        **PRODUCTION,
+        "LOGIN_FAILURE_LIMIT": "3",
+        "LOGIN_LOCKOUT_MINUTES": "30",
+        "STATIC_MANIFEST": "1",
+    }
+    limit, cool_off, storage, finders = settings_of(
+        env,
+        "settings.AXES_FAILURE_LIMIT",
+        "settings.AXES_COOLOFF_TIME.total_seconds()",
+        "settings.STORAGES['staticfiles']['BACKEND']",
+        "settings.WHITENOISE_USE_FINDERS",
+    )
+    assert (limit, cool_off) == (3, 1800)
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert finders is False
+
+
+def test_a_bad_number_is_a_clear_error():
+    result = manage("check", env={**PRODUCTION, "REDIS_TIMEOUT_SECONDS": "soon"})
+    assert result.returncode != 0
+    assert "REDIS_TIMEOUT_SECONDS must be a number" in result.stderr
+
+
+def test_each_request_is_one_json_line_on_stdout():
+    code = (
+        "from django.test import Client; "
+        "Client(HTTP_HOST='localhost').get('/healthz', HTTP_X_REQUEST_ID='probe-1')"
+    )
+    env = {"DEBUG": "0", "SECRET_KEY": PRODUCTION["SECRET_KEY"], "SECURE_SSL_REDIRECT": "0"}
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    [line] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert line["logger"] == "newsroom.requests"
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/healthz", 200)
+    assert (line["queries"], line["user_id"], line["request_id"]) == (1, None, "probe-1")

@@ -7,10 +7,13 @@
 write (412); ``message`` is always a sentence a developer can act on.
 """
 
+import sys
+
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -122,7 +125,28 @@ def json_not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+# The database refused or dropped the connection (down, restarting, failing
+# over, or too busy): a passing fault, so a 503 that says when to come back.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request):
+    """The 503 page or API error; rendered without a request, so without a query."""
+    if _is_api(request):
+        message = "The database is not answering; try again in a few seconds."
+        body = error_body(503, "unavailable", message, retry_after=RETRY_AFTER_SECONDS)
+        response = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def json_server_error(request):
+    # Django calls this handler while the exception is being handled.
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     if _is_api(request):
         body = error_body(500, "server_error", "Something went wrong on our side; it is logged.")
         return JsonResponse(body, status=500)

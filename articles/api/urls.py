@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from articles.api import views
+from newsroom.logins import ObtainTokenView
 
 app_name = "api"
 
@@ -15,5 +16,6 @@ urlpatterns = [
     # Before the router, whose articles/<pk>/ would not match "removed" anyway.
     path("articles/removed/", views.RemovedArticlesView.as_view(), name="removed"),
     path("wire/", views.WireIntakeView.as_view(), name="wire"),
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
     *router.urls,
 ]
