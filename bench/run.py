@@ -112,6 +112,19 @@ def scratch_databases(folder, name):
         subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", postgres_name])
 
 
+def worker(name, env):
+    """Run bench/<name>.py in its own process and return the figures it writes."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(
+            [PYTHON, f"bench/{name}.py", out.name],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return json.loads(Path(out.name).read_text())
+
+
 def bench_wire_import():
     """Files per second through `import_wire`, linking included, into each database."""
     count = int(os.environ.get("BENCH_WIRE_FILES", "10000"))
@@ -138,15 +151,7 @@ def bench_api_list():
         for label, url in databases.items():
             env = {**os.environ, "DATABASE_URL": url, **PRODUCTION, "PAGE_CACHE_SECONDS": "0"}
             env["API_THROTTLE_ANON"] = env["API_THROTTLE_USER"] = "1000000/minute"
-            out = subprocess.run(
-                [PYTHON, "bench/api_list.py"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            figures = json.loads(out)
+            figures = worker("api_list", env)
             newsroom, floor, plain = (
                 figures["newsroom"],
                 figures["values_floor"],
@@ -166,10 +171,65 @@ def bench_api_list():
     return results
 
 
+def bench_pages():
+    """Pages, feeds, API and admin at two archive sizes on PostgreSQL, each beside its floor."""
+    sizes = [10_000, int(os.environ.get("BENCH_LARGE", "1000000"))]
+    figures, results = {}, {}
+    for size in sizes:
+        name = f"newsroom_bench_pages_{size}_{os.getpid()}"
+        subprocess.run(["createdb", "-h", "127.0.0.1", name], check=True)
+        url = f"{POSTGRES}/{name}"
+        try:
+            manage("migrate", "--noinput", database_url=url)
+            entities = str(max(2_000, size // 50))
+            start = time.perf_counter()
+            manage(
+                "generate_newsroom",
+                "--articles",
+                str(size),
+                "--people",
+                entities,
+                "--places",
+                entities,
+                "--no-progress",
+                database_url=url,
+            )
+            results[f"generate {size:,} articles: s"] = round(time.perf_counter() - start)
+            env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}
+            env["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+            env["API_THROTTLE_ANON"] = env["API_THROTTLE_USER"] = "1000000/minute"
+            figures[size] = worker("pages", env)
+        finally:
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", name])
+    small, large = (figures[size] for size in sizes)
+    for page, large_page in large.items():
+        if not isinstance(large_page, dict) or "queries" not in large_page:
+            continue
+        small_page = small[page]
+        growth = large_page["median_ms"] / small_page["median_ms"]
+        results[page] = (
+            f"{small_page['median_ms']} / {small_page['p95_ms']} ms ({small_page['queries']} q)"
+            f" → {large_page['median_ms']} / {large_page['p95_ms']} ms"
+            f" ({large_page['queries']} q); ×{growth:.2f} with size;"
+            f" ×{large_page['ratio_to_floor']} its floor"
+        )
+    newsroom, plain = large["api list (100)"], large["plain drf list (100)"]
+    results["plain DRF / Newsroom API list (large)"] = round(
+        plain["median_ms"] / newsroom["median_ms"], 1
+    )
+    cached = large["cached home"]
+    results["cached home / bare view (large)"] = (
+        f"{cached['median_ms']} / {cached['bare_view_ms']} ms = ×{cached['ratio_to_bare_view']}"
+        f" ({cached['cache']})"
+    )
+    return results
+
+
 BENCHMARKS = {
     "linking": bench_linking,
     "wire_import": bench_wire_import,
     "api_list": bench_api_list,
+    "pages": bench_pages,
 }
 
 
