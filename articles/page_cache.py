@@ -24,18 +24,24 @@ CHANGED_AT_KEY = "pages:changed-at"
 CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
 
 
+def fresh_generation():
+    # When the number is lost (Redis restarted or evicted it) it starts again
+    # from the clock, never from a value whose pages may still be cached.
+    return time.time_ns() // 1000
+
+
 def generation():
     current = cache.get(GENERATION_KEY)
     if current is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        current = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
+        current = cache.get(GENERATION_KEY) or fresh_generation()
     return current
 
 
 class LastSeen:
     """The generation this process last saw: almost always still the current one."""
 
-    generation = 1
+    generation = None
 
 
 def page_key(request, current):
@@ -51,7 +57,7 @@ def lookup(request):
     key = page_key(request, guess)
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
-    if current == guess:
+    if current is not None and current == guess:
         return current, key, found.get(key)
     LastSeen.generation = current = current or generation()
     key = page_key(request, current)
@@ -62,7 +68,7 @@ def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        cache.set(GENERATION_KEY, fresh_generation(), timeout=None)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
 
 

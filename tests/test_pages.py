@@ -442,6 +442,19 @@ class TestConditionalGetAndCache:
         page_cache._bump()  # as another process's save would
         assert "Second telling" in client.get("/").text
 
+    def test_a_lost_generation_never_brings_back_old_pages(self, client):
+        from django.core.cache import cache
+
+        from articles import page_cache
+
+        article = ArticleFactory(public=True, headline="First telling")
+        cache.delete(page_cache.GENERATION_KEY)  # as Redis evicting or restarting would
+        assert "First telling" in client.get("/").text  # cached under a new generation
+        Article.objects.filter(pk=article.pk).update(headline="Second telling")
+        cache.delete(page_cache.GENERATION_KEY)
+        page_cache._bump()  # the next change starts the number again
+        assert "Second telling" in client.get("/").text
+
     def test_a_cached_page_expires_when_a_scheduled_story_is_due(self, client, monkeypatch):
         from articles import page_cache
 
