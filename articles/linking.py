@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from articles import versions
+
 KINDS = ("source", "person", "place")
 
 # Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
@@ -338,12 +340,9 @@ def load_entities():
 def gazetteer():
     """The process's gazetteer, rebuilt only after an entity's names changed."""
     global _loaded
-    from django.core.cache import cache
-
     from articles.models import GAZETTEER_VERSION_KEY
 
-    cache.add(GAZETTEER_VERSION_KEY, 1, timeout=None)
-    version = cache.get(GAZETTEER_VERSION_KEY)
+    version = versions.current(GAZETTEER_VERSION_KEY)
     loaded = _loaded
     if loaded is None or loaded[0] != version:
         with _loading:

@@ -19,23 +19,15 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from articles import versions
+
 GENERATION_KEY = "pages:generation"
 CHANGED_AT_KEY = "pages:changed-at"
 CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
 
 
-def fresh_generation():
-    # When the number is lost (Redis restarted or evicted it) it starts again
-    # from the clock, never from a value whose pages may still be cached.
-    return time.time_ns() // 1000
-
-
 def generation():
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
-        current = cache.get(GENERATION_KEY) or fresh_generation()
-    return current
+    return versions.current(GENERATION_KEY)
 
 
 class LastSeen:
@@ -65,10 +57,7 @@ def lookup(request):
 
 
 def _bump():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, fresh_generation(), timeout=None)
+    versions.move(GENERATION_KEY)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
 
 

@@ -1,6 +1,5 @@
 """Sources, people and places: what articles mention, found by name and alias."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -8,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
-from articles import page_cache
+from articles import page_cache, versions
 from articles.models.base import SluggedModel, slug_address
 
 wikidata_id_validator = RegexValidator(
@@ -21,10 +20,7 @@ GAZETTEER_VERSION_KEY = "linking:gazetteer-version"
 
 def bump_gazetteer_version():
     """Tell every process that entity names changed, so linkers rebuild their automaton."""
-    try:
-        cache.incr(GAZETTEER_VERSION_KEY)
-    except ValueError:  # the key expired or was never set
-        cache.set(GAZETTEER_VERSION_KEY, 1, timeout=None)
+    versions.move(GAZETTEER_VERSION_KEY)
 
 
 def gazetteer_changed():
