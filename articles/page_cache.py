@@ -67,8 +67,11 @@ def last_change():
     Every public page's Last-Modified: a list changes when a story leaves it,
     which no date on the stories still in it would show.
     """
-    cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
-    return cache.get(CHANGED_AT_KEY) or time.time()
+    changed_at = cache.get(CHANGED_AT_KEY)
+    if changed_at is None:
+        cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
+        changed_at = cache.get(CHANGED_AT_KEY) or time.time()
+    return changed_at
 
 
 def newsroom_changed():

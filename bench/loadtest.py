@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from services import (  # noqa: E402 - bench/ is not a package
+    POSTGRES,
     PYTHON,
     ROOT,
     Site,
@@ -33,7 +34,6 @@ from services import (  # noqa: E402 - bench/ is not a package
     targets,
 )
 
-POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
 REDIS_PORT = 6391
 RESULTS = ROOT / "bench" / "results"
 

@@ -2,7 +2,6 @@
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -10,28 +9,16 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from measure import timings
+from services import POSTGRES, PRODUCTION, PYTHON, ROOT, manage, scratch_database, site_env
+
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key",
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
-}
 
 
-def timed(function, *args, repeat=5):
-    """Median seconds of ``repeat`` calls, after one warm-up call."""
-    function(*args)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(*args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(function):
+    """Median seconds of five calls, after one warm-up call."""
+    return timings(function, 5)[0]
 
 
 def bench_linking():
@@ -63,7 +50,8 @@ def bench_linking():
         for text in articles:
             gazetteer.entities_in(text)
 
-    small_time, large_time = timed(link_all, small), timed(link_all, large)
+    small_time = timed(lambda: link_all(small))
+    large_time = timed(lambda: link_all(large))
     seed_refs = {(entity.kind, entity.id) for entity in seed_entities}
     for text in articles:
         assert large.entities_in(text) & seed_refs == small.entities_in(text), (
@@ -88,14 +76,6 @@ def write_wire_files(folder, count):
             rng, agency="Trend", word_count=300, names=rng.sample(places, 3) + ["Zakir Hasanov"]
         )
         (folder / f"{n:05d}.txt").write_text(text, encoding="utf-8")
-
-
-def manage(*args, database_url):
-    # Production settings: with DEBUG on, Django keeps every query's SQL.
-    env = {**os.environ, "DATABASE_URL": database_url, **PRODUCTION}
-    subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-    )
 
 
 @contextmanager
@@ -135,10 +115,11 @@ def bench_wire_import():
         write_wire_files(folder, count)
         with scratch_databases(tmp, "wire") as databases:
             for label, url in databases.items():
-                manage("migrate", "--noinput", database_url=url)
-                manage("loaddata", "fixtures/newsroom.json", database_url=url)
+                env = site_env(url)
+                manage("migrate", "--noinput", env=env)
+                manage("loaddata", "fixtures/newsroom.json", env=env)
                 start = time.perf_counter()
-                manage("import_wire", str(folder), "--no-progress", database_url=url)
+                manage("import_wire", str(folder), "--no-progress", env=env)
                 elapsed = time.perf_counter() - start
                 results[f"{label}: files/s"] = round(count / elapsed)
     return results
@@ -149,9 +130,7 @@ def bench_api_list():
     results = {}
     with tempfile.TemporaryDirectory() as tmp, scratch_databases(tmp, "api") as databases:
         for label, url in databases.items():
-            env = {**os.environ, "DATABASE_URL": url, **PRODUCTION, "PAGE_CACHE_SECONDS": "0"}
-            env["API_THROTTLE_ANON"] = env["API_THROTTLE_USER"] = "1000000/minute"
-            figures = worker("api_list", env)
+            figures = worker("api_list", site_env(url, PAGE_CACHE_SECONDS="0"))
             newsroom, floor, plain = (
                 figures["newsroom"],
                 figures["values_floor"],
@@ -177,30 +156,19 @@ def bench_pages():
     figures, results = {}, {}
     for size in sizes:
         name = f"newsroom_bench_pages_{size}_{os.getpid()}"
-        subprocess.run(["createdb", "-h", "127.0.0.1", name], check=True)
-        url = f"{POSTGRES}/{name}"
-        try:
-            manage("migrate", "--noinput", database_url=url)
+        with scratch_database(POSTGRES, name) as url:
+            env = site_env(url, os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14"))
+            manage("migrate", "--noinput", env=env)
             entities = str(max(2_000, size // 50))
             start = time.perf_counter()
             manage(
                 "generate_newsroom",
-                "--articles",
-                str(size),
-                "--people",
-                entities,
-                "--places",
-                entities,
+                *("--articles", str(size), "--people", entities, "--places", entities),
                 "--no-progress",
-                database_url=url,
+                env=env,
             )
             results[f"generate {size:,} articles: s"] = round(time.perf_counter() - start)
-            env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}
-            env["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
-            env["API_THROTTLE_ANON"] = env["API_THROTTLE_USER"] = "1000000/minute"
             figures[size] = worker("pages", env)
-        finally:
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", name])
     small, large = (figures[size] for size in sizes)
     for page, large_page in large.items():
         if not isinstance(large_page, dict) or "queries" not in large_page:

@@ -23,12 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-# Production settings, plain HTTP on loopback, and no throttling of the load.
+# The shared PostgreSQL server that scratch databases are made on.
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
+# Production settings, plain HTTP on loopback (and Django's test client), and no
+# throttling of the load.
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-never-use-in-production-0123456789",
     "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "localhost,127.0.0.1",
+    "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
     "API_THROTTLE_ANON": "1000000/minute",
     "API_THROTTLE_USER": "1000000/minute",
 }

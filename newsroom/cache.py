@@ -36,11 +36,14 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     and is safe to share between threads.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}  # id of a pool (kept in self._pools) -> its client
+
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if (client := clients.get(id(pool))) is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
+        if (client := self._clients.get(id(pool))) is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 
