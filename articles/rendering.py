@@ -10,13 +10,10 @@ import html
 
 import nh3
 
+from articles.text import paragraphs
+
 ALLOWED_TAGS = {"p", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
-
-
-def paragraphs(body):
-    """Blank-line separated paragraphs; a single line break inside one is a wrap."""
-    return [" ".join(part.split()) for part in body.split("\n\n") if part.strip()]
 
 
 def render_body(body, *, find_mentions, links):

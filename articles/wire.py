@@ -28,6 +28,9 @@ from datetime import datetime
 import defusedxml
 import defusedxml.ElementTree
 
+from articles.text import BOM, normalize
+from articles.text import paragraphs as split_paragraphs
+
 # A long agency feature is ~50 KB; a megabyte is far beyond any story and keeps
 # a hostile upload from tying up a worker.
 MAX_WIRE_BYTES = 1_000_000
@@ -42,26 +45,11 @@ SHINGLE_SIZE = 3
 # subject share only stock phrases, typically under 10%.
 SIMILARITY_THRESHOLD = 0.6
 
-BOM = "\ufeff"
 
 # More than this share of control characters is a binary file that happens to
 # decode as UTF-8; real copy has none besides tabs and line breaks.
 BINARY_CONTROL_SHARE = 0.1
 CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
-# Spaces that look like a space to an editor but not to a comparison.
-ODD_SPACES = str.maketrans(
-    {
-        **dict.fromkeys(["\t", "\u00a0", "\u1680", "\u202f", "\u205f", "\u3000"], " "),
-        **{chr(code): " " for code in range(0x2000, 0x200B)},
-        **dict.fromkeys(["\v", "\f", "\x85", "\u2028"], "\n"),
-        "\u2029": "\n\n",
-        "\u200b": None,
-        "\u2060": None,
-        BOM: None,
-    }
-)
-BLANK_LINE_RUNS = re.compile(r"\n{3,}")
 
 # "By Trend", "BY AZERTAC", "By Jane Doe, Trend".
 BYLINE = re.compile(r"by\s+(?P<agency>\S.*)", re.IGNORECASE)
@@ -283,22 +271,6 @@ def parse_nitf(text):
         sent_at=_aware_datetime(_attribute(root.find("head/docdata/date.issue"), "norm")),
         text=text,
     )
-
-
-def normalize(text):
-    """Copy as any agency's system would have sent it: LF lines, plain spaces, tidy blanks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(ODD_SPACES)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return BLANK_LINE_RUNS.sub("\n\n", text).strip()
-
-
-def split_paragraphs(text):
-    """Blank-line separated paragraphs; a single newline is a wrap, not a break."""
-    return [
-        paragraph
-        for block in normalize(text).split("\n\n")
-        if (paragraph := " ".join(block.split()))
-    ]
 
 
 def derive_headline(paragraphs):
