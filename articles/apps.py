@@ -7,7 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import search
+        from articles import history, invalidation, search
 
+        history.register()
+        invalidation.connect()
         # Database setup, not business logic: see search.restore_triggers.
         post_migrate.connect(search.restore_triggers, sender=self)

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from articles import kinds
+
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {"site_name": settings.SITE_NAME, "entity_kinds": kinds.KINDS}

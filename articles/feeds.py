@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of public stories: the site's, and each person's, place's and source's."""
+"""RSS 2.0 and Atom feeds of public stories: the site's, and each entity's (kinds.py)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from articles.models import Article, Person, Place, Source
+from articles.models import Article
 
 FEED_LENGTH = 30
 
@@ -55,12 +55,14 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class EntityFeed(LatestArticlesFeed):
-    """The latest public stories about one person, place or source."""
+    """The latest public stories about one entity of ``kind``."""
 
-    model = None
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.kind.model, slug=slug)
 
     def title(self, entity):
         return f"{settings.SITE_NAME}: {entity.name}"
@@ -73,15 +75,3 @@ class EntityFeed(LatestArticlesFeed):
 
     def items(self, entity):
         return Article.objects.public().about(entity).for_feed()[:FEED_LENGTH]
-
-
-class PersonFeed(EntityFeed):
-    model = Person
-
-
-class PlaceFeed(EntityFeed):
-    model = Place
-
-
-class SourceFeed(EntityFeed):
-    model = Source

@@ -18,17 +18,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import page_cache, synthetic
-from articles.models import (
-    Article,
-    Person,
-    Place,
-    PlaceKind,
-    Source,
-    SourceKind,
-    Status,
-    bump_gazetteer_version,
-)
+from articles import linking, page_cache, synthetic
+from articles.models import Article, Person, Place, PlaceKind, Source, SourceKind, Status
 from articles.slugs import slugify_text
 
 YEARS = 20
@@ -322,5 +313,6 @@ def _finish():
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         else:
             cursor.execute("ANALYZE")
-    bump_gazetteer_version()
+    # Rows went in by COPY, past the ORM and its signals (invalidation.py).
+    linking.bump_gazetteer_version()
     page_cache.newsroom_changed()

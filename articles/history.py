@@ -1,64 +1,20 @@
-"""Article history: every editorial save is one revision (django-reversion's tables).
+"""Article history: every editorial action is one revision, in django-reversion's tables.
 
-Revisions are written explicitly, once per save, from the article's final state
-(its text and its links), rather than collected by signals on every write along
-the way: one save is one entry in the history, and it costs two inserts. The
-stored form is reversion's own (Django's JSON serialisation), so reversion's
-admin history, comparison and recovery of deleted articles read it unchanged.
+The editorial service records the story once per action, in its final state
+(text, links, reader HTML), through reversion's revision API; everything here
+reads what reversion stored: the history page, comparisons, and what a restore
+or a recovery brings back.
 """
 
-import json
+import reversion
+from django.contrib.auth import get_user_model
+from reversion.models import Version
 
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router
-from django.utils import timezone
-from reversion.models import Revision, Version
+from articles import diffs, kinds
+from articles.models import Article, Place, Source, Status
 
-# The links a revision keeps; an editor's rejections are linking's bookkeeping.
-VERSIONED_LINKS = ("people", "places", "mentioned_sources")
-
-
-def record(article, *, by=None, comment, links=None):
-    """Store the article as it now stands as a new revision: who, when, why.
-
-    ``links`` ({field: ids}) saves reading the links back when the caller has
-    just written them; otherwise they are read, one query per kind.
-    """
-    if links is None:
-        links = {
-            name: list(getattr(article, name).values_list("pk", flat=True))
-            for name in VERSIONED_LINKS
-        }
-    fields = [field.name for field in article._meta.concrete_fields]
-    data = serializers.serialize("python", [article], fields=fields)
-    data[0]["fields"].update({name: sorted(links.get(name, ())) for name in VERSIONED_LINKS})
-    revision = Revision.objects.create(date_created=timezone.now(), user=by, comment=comment)
-    return Version.objects.create(
-        revision=revision,
-        object_id=str(article.pk),
-        content_type=ContentType.objects.get_for_model(article),
-        db=router.db_for_write(type(article), instance=article),
-        format="json",
-        serialized_data=json.dumps(data, cls=DjangoJSONEncoder),
-        object_repr=str(article),
-    )
-
-
-# What a restore brings back: the story as written and linked. Status and
-# publication time stay as they are, because moving a story in or out of public
-# view is a workflow decision, not an edit.
-RESTORED_FIELDS = (
-    "headline",
-    "headline_needs_review",
-    "summary",
-    "body",
-    "byline",
-    "source_id",
-    "dateline_id",
-)
 COMPARED_TEXT = ("headline", "summary", "body", "byline")
+# What each field is called in the history, by the name reversion stores it under.
 FIELD_LABELS = {
     "headline": "headline",
     "headline_needs_review": "headline flag",
@@ -70,10 +26,37 @@ FIELD_LABELS = {
     "slug": "slug",
     "status": "status",
     "published_at": "publication time",
-    "people": "people",
-    "places": "places",
-    "mentioned_sources": "sources mentioned",
+    **{
+        kind.link_field: Article._meta.get_field(kind.link_field).verbose_name
+        for kind in kinds.KINDS
+    },
 }
+# What a restore brings back: the story as written and linked.
+RESTORED_FIELDS = (
+    *("headline", "headline_needs_review", "summary", "body", "byline"),
+    *("source_id", "dateline_id"),
+)
+
+
+def register():
+    """Put articles under reversion (from AppConfig.ready)."""
+    # Rejections are linking's bookkeeping, not part of the story's history.
+    if not reversion.is_registered(Article):
+        reversion.register(Article, exclude=kinds.rejected_fields())
+
+
+def record(article, *, by, comment):
+    """Store the article as it now stands as one revision: who, when, why."""
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(article)
+
+
+def label(name):
+    """The history's word for a model field (``source`` or ``source_id``)."""
+    attname = Article._meta.get_field(name).attname
+    return FIELD_LABELS.get(attname, FIELD_LABELS.get(name, name))
 
 
 def versions_of(article):
@@ -82,6 +65,14 @@ def versions_of(article):
         Version.objects.get_for_object(article)
         .select_related("revision__user")
         .order_by("-revision__date_created", "-pk")
+    )
+
+
+def version_at(article, number):
+    """The revision recorded when the article was at version ``number``, if any."""
+    return next(
+        (v for v in versions_of(article) if v.field_dict.get("version") == number),
+        None,
     )
 
 
@@ -111,52 +102,25 @@ def timeline(article):
 
 def compare(version, article):
     """How ``article`` as it stands differs from ``version``: word diffs and link changes."""
-    from articles import diffs
-    from articles.models import Person, Place, Source
-
     then = version.field_dict
     texts = {
         name: diffs.word_diff(then.get(name) or "", getattr(article, name))
         for name in COMPARED_TEXT
     }
     links = {}
-    for name, model in (("people", Person), ("places", Place), ("mentioned_sources", Source)):
-        before = set(then.get(name, []))
-        now = set(getattr(article, name).values_list("pk", flat=True))
-        names = dict(model.objects.filter(pk__in=before | now).values_list("pk", "name"))
-        links[FIELD_LABELS[name]] = {
+    for kind in kinds.KINDS:
+        before = set(then.get(kind.link_field, []))
+        now = set(getattr(article, kind.link_field).values_list("pk", flat=True))
+        names = dict(kind.model.objects.filter(pk__in=before | now).values_list("pk", "name"))
+        links[FIELD_LABELS[kind.link_field]] = {
             "added": sorted(names[pk] for pk in now - before if pk in names),
             "removed": sorted(names[pk] for pk in before - now if pk in names),
         }
     return texts, links
 
 
-def restore(article, version, *, by, expected_version):
-    """Bring back ``version``'s text and links as a new revision.
-
-    Conflict-safe: raises EditConflict if the story was saved after the
-    editor looked at the comparison.
-    """
-    from django.db import transaction
-
-    from articles import editing
-
-    then = version.field_dict
-    for name, value in _restorable(then).items():
-        setattr(article, name, value)
-    with transaction.atomic():
-        article.save_checked(expected_version=expected_version, by=by)
-        _restore_links(article, then)
-        when = timezone.localtime(version.revision.date_created)
-        comment = f"Restored the revision of {when:%d %b %Y %H:%M}."
-        editing.saved(article, by=by, comment=comment, link=False)
-    return article
-
-
 def deleted_articles():
     """The last revision of each deleted article, most recently deleted first."""
-    from articles.models import Article
-
     return (
         Version.objects.get_deleted(Article)
         .select_related("revision__user")
@@ -164,40 +128,9 @@ def deleted_articles():
     )
 
 
-def recover(version, *, by):
-    """Bring a deleted article back, as a draft, from its last revision."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from articles import editing
-    from articles.models import Article, Status
-
+def restorable_fields(version):
+    """A revision's text and references, without entities deleted since."""
     then = version.field_dict
-    author = then.get("created_by_id")
-    article = Article(
-        pk=int(version.object_id),
-        **_restorable(then),
-        original_text=then.get("original_text") or "",
-        created_by_id=author if get_user_model().objects.filter(pk=author).exists() else None,
-        status=Status.DRAFT,
-        published_at=then.get("published_at"),
-        version=(then.get("version") or 0) + 1,
-        updated_by=by,
-    )
-    # The old address may belong to another story by now.
-    if not Article.objects.filter(slug=then.get("slug")).exists():
-        article.slug = then.get("slug")
-    with transaction.atomic():
-        article.save(force_insert=True)
-        _restore_links(article, then)
-        editing.saved(article, by=by, comment="Recovered after deletion, as a draft.", link=False)
-    return article
-
-
-def _restorable(then):
-    """The restored fields of a revision, without references to entities deleted since."""
-    from articles.models import Place, Source
-
     fields = {name: then.get(name) for name in RESTORED_FIELDS}
     for name, model in (("source_id", Source), ("dateline_id", Place)):
         if fields[name] is not None and not model.objects.filter(pk=fields[name]).exists():
@@ -205,10 +138,33 @@ def _restorable(then):
     return fields
 
 
-def _restore_links(article, then):
-    """Set the article's links to a revision's, leaving out entities deleted since."""
-    from articles.models import Person, Place, Source
+def restorable_links(version):
+    """{link field: ids} of a revision, leaving out entities deleted since."""
+    then = version.field_dict
+    return {
+        kind.link_field: list(
+            kind.model.objects.filter(pk__in=then.get(kind.link_field, [])).values_list(
+                "pk", flat=True
+            )
+        )
+        for kind in kinds.KINDS
+    }
 
-    for name, model in (("people", Person), ("places", Place), ("mentioned_sources", Source)):
-        existing = model.objects.filter(pk__in=then.get(name, [])).values_list("pk", flat=True)
-        getattr(article, name).set(list(existing))
+
+def rebuilt_article(version):
+    """A deleted article as its last revision had it, unsaved, as a draft under its old id."""
+    then = version.field_dict
+    author = then.get("created_by_id")
+    article = Article(
+        pk=int(version.object_id),
+        **restorable_fields(version),
+        original_text=then.get("original_text") or "",
+        created_by_id=author if get_user_model().objects.filter(pk=author).exists() else None,
+        status=Status.DRAFT,
+        published_at=then.get("published_at"),
+        version=(then.get("version") or 0) + 1,
+    )
+    # The old address may belong to another story by now.
+    if not Article.objects.filter(slug=then.get("slug")).exists():
+        article.slug = then.get("slug")
+    return article

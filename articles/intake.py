@@ -1,10 +1,11 @@
 """The wire desk's intake: agency copy in, linked draft articles out.
 
-``wire.py`` parses and fingerprints (pure), ``linking.py`` finds the entities;
-this module does the database work around them: skip copy seen before, chain an
-agency's re-sent story to the article it updates, create drafts, record history.
-Each piece of copy is taken in inside its own transaction, so a failure or a
-killed process never leaves half an article behind.
+``wire.py`` parses and fingerprints (pure); this module does the database work
+around it: skip copy seen before, find the agency, chain an agency's re-sent
+story to the article it updates, and hand the story to the editorial service
+(``editorial.py``), which creates the draft or revises it, links and records it
+like any other save. Each piece of copy is taken in inside its own transaction,
+so a failure or a killed process never leaves half an article behind.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import editing, linking, wire
+from articles import editorial, linking, wire
 from articles.models import (
     Article,
     EditConflict,
@@ -185,11 +186,8 @@ def _create_draft(story, item, *, source_id, by):
         if story.dateline
         else None,
         original_text=story.text,
-        created_by=by,
-        updated_by=by,
     )
-    article.save()
-    editing.saved(article, by=by, comment="Created from agency copy.", new=True)
+    editorial.create(article, by=by, from_wire=True)
     item.article = article
     item.outcome = WireOutcome.CREATED
     return IntakeResult(WireOutcome.CREATED, article, item, "new draft")
@@ -201,57 +199,23 @@ def _update_story(story, item, earlier, *, by):
     item.article = article
     last_applied = article.wire_items.applied().order_by("-received_at", "-id").first()
     untouched = last_applied is not None and article.body == last_applied.body
-    if article.status in (Status.DRAFT, Status.REVIEW) and untouched:
-        expected_version = article.version
-        _apply_copy(article, story.body, story.text, headline=story.headline)
+    # Only as one who may edit the draft: anyone else's copy waits like any update.
+    may_revise = by is None or article.can_be_edited_by(by)
+    if article.status in (Status.DRAFT, Status.REVIEW) and untouched and may_revise:
         try:
-            article.save_checked(expected_version=expected_version, by=by)
+            with transaction.atomic():
+                editorial.revise_from_wire(
+                    article, by=by, body=story.body, text=story.text, headline=story.headline
+                )
         except EditConflict:
             article.refresh_from_db()
         else:
-            editing.saved(article, by=by, comment="Revised in place by an agency update.")
             item.outcome = WireOutcome.REVISED
             return IntakeResult(WireOutcome.REVISED, article, item, "draft revised in place")
     item.outcome = WireOutcome.PENDING
     return IntakeResult(
         WireOutcome.PENDING, article, item, "update waiting for an editor to accept or ignore"
     )
-
-
-def _apply_copy(article, body, text, *, headline=None):
-    article.body = body
-    article.original_text = text
-    # A machine-made headline follows the copy; an editor's headline stays.
-    if headline and article.headline_needs_review:
-        article.headline = headline[:300]
-
-
-def accept_update(item, *, by):
-    """Apply a pending agency update to its article, as a new revision.
-
-    Raises EditConflict if the article is saved by someone else meanwhile.
-    """
-    with transaction.atomic():
-        article = Article.objects.get(pk=item.article_id)
-        expected_version = article.version
-        _apply_copy(article, item.body, item.text)
-        article.save_checked(expected_version=expected_version, by=by)
-        editing.saved(article, by=by, comment="Accepted an agency update.")
-        _decide(item, WireOutcome.ACCEPTED, by=by)
-    return article
-
-
-def ignore_update(item, *, by):
-    _decide(item, WireOutcome.IGNORED, by=by)
-
-
-def _decide(item, outcome, *, by):
-    if item.outcome != WireOutcome.PENDING:
-        raise ValueError(f"This update was already {item.get_outcome_display().lower()}.")
-    item.outcome = outcome
-    item.decided_by = by
-    item.decided_at = timezone.now()
-    item.save(update_fields=["outcome", "decided_by", "decided_at"])
 
 
 def wire_files(paths):

@@ -1,347 +1,53 @@
-"""Find the sources, people and places a wire text mentions.
+"""Linking stories to the entities their text names: the Django side of the matcher.
 
-The core is pure: entities and text in, mentions out, no database. Matching is one
-Aho-Corasick pass over the text however large the gazetteer, so an import of a long
-wire file costs the same with 12 entities or 100,000.
+``matching.py`` finds mentions in a string; this module loads the gazetteer it
+matches against from the database, keeps it per process until an entity's names
+change anywhere, and reads and writes a story's links. The editorial service
+(``editorial.py``) calls it; nothing else writes links.
 
-Precision comes first: a wrong link sends a reader to the wrong person's page, while
-a missing one is a click for the editor, who is shown the suggestions anyway.
+Precision comes first: a wrong link sends a reader to the wrong person's page,
+while a missing one is a click for the editor, who is shown the suggestions.
 """
 
-import re
 import threading
-import unicodedata
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 
-import ahocorasick
+from django.db import transaction
 
-from articles import versions
+from articles import kinds, versions
+from articles.matching import Entity, Gazetteer
 
-KINDS = ("source", "person", "place")
-
-# Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
-# more often an acronym than the name, so it has to be written that way to match.
-MIN_CAPS_LETTERS = 4
-
-
-@dataclass(frozen=True)
-class Entity:
-    kind: str
-    id: int
-    name: str
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Mention:
-    """Where a text names an entity.
-
-    Offsets point into the text exactly as given, so that a highlight lands on the
-    words the wire used, dashes and line breaks included.
-    """
-
-    start: int
-    end: int
-    kind: str
-    id: int
-    text: str
-
-
-# Wire copy mixes typewriter and typographic punctuation, often within one story;
-# these substitutions keep the text's length so offsets survive them unchanged.
-_APOSTROPHES = "\u2019\u2018\u02bc\u2032`"
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_FOLD_PUNCTUATION = str.maketrans(
-    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, " ")}
-)
-
-# After dashes become spaces, a name may be split by any run of whitespace: a wrapped
-# line, a double space, a non-breaking space. Only runs that are not already a single
-# space are rewritten, so the common case costs nothing.
-_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
-
-
-class _FoldedText:
-    """The text with punctuation folded and whitespace runs collapsed to one space.
-
-    Collapsing shortens the text, so it keeps, for every run it shortened, where the
-    run ended in both texts; an offset maps back by the shortening before it.
-    """
-
-    def __init__(self, text: str):
-        folded = text.translate(_FOLD_PUNCTUATION)
-        pieces = []
-        self._folded_ends: list[int] = []
-        self._shifts: list[int] = []
-        last = 0
-        removed = 0
-        for run in _SPACE_RUN.finditer(folded):
-            start, end = run.span()
-            pieces.append(folded[last:start])
-            pieces.append(" ")
-            last = end
-            if end - start > 1:
-                removed += end - start - 1
-                self._folded_ends.append(end - removed)
-                self._shifts.append(removed)
-        pieces.append(folded[last:])
-        self.text = "".join(pieces)
-
-    def original_offset(self, offset: int) -> int:
-        index = bisect_right(self._folded_ends, offset) - 1
-        return offset + self._shifts[index] if index >= 0 else offset
-
-
-def fold_name(name: str) -> str:
-    """A name or alias in the form it is matched in: composed, one space between words."""
-    name = unicodedata.normalize("NFC", name).translate(_FOLD_PUNCTUATION)
-    return " ".join(name.split())
-
-
-def _is_usable(key: str) -> bool:
-    return len(key) >= 2 and any(char.isalpha() for char in key)
-
-
-def _spellings(key: str) -> set[str]:
-    """The spellings a folded name is looked for in: as written, and decomposed.
-
-    Text pasted from some systems arrives decomposed ("s" + combining cedilla); adding
-    the decomposed key is cheaper than normalising every text with an offset map.
-    """
-    return {key, unicodedata.normalize("NFD", key)}
-
-
-# "İ" is the one character whose lower case is two characters long; lowering must keep
-# offsets, so it becomes a plain "i" first.
-_DOTTED_CAPITAL_I = str.maketrans({"\u0130": "i"})
-
-
-def _lower(text: str) -> str:
-    return text.translate(_DOTTED_CAPITAL_I).lower()
-
-
-def _merge(pairs) -> tuple:
-    """Candidates without repeats; a name or alias outranks the same word as a surname."""
-    if len(pairs) == 1:
-        return tuple(pairs)
-    merged: dict = {}
-    for ref, is_name in pairs:
-        merged[ref] = merged.get(ref, False) or is_name
-    return tuple(merged.items())
-
-
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
-
-
-def _stands_alone(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a whole word: no letter or digit glued to it.
-
-    A combining mark after the match changes its last letter ("Ganca" + acute is
-    another word); one before it belongs to whatever precedes, which glues only if
-    that is a letter or digit ("e" + acute does, an emoji + variation selector does not).
-    """
-    if end < len(text) and (text[end].isalnum() or _is_mark(text[end])):
-        return False
-    before = start - 1
-    while before >= 0 and _is_mark(text[before]):
-        before -= 1
-    return before < 0 or not text[before].isalnum()
-
-
-class Gazetteer:
-    """Every name and alias of a set of entities, compiled once into one automaton.
-
-    The automaton holds lower-cased keys and each key the exact spellings behind it, so
-    the capitals of a dateline ("BAKU") cost no second copy of the gazetteer; a match is
-    kept only if the text has one of those spellings, as written or in capitals.
-    """
-
-    def __init__(self, entities: Iterable[Entity]):
-        refs: set[tuple[str, int]] = set()
-        # exact spelling -> [((kind, id), True if a name or alias, False if a surname)]
-        spellings: dict[str, list] = defaultdict(list)
-        surnames = []
-        self._names: dict[str, dict[str, int | None]] = {kind: {} for kind in KINDS}
-        for entity in entities:
-            ref = (entity.kind, entity.id)
-            refs.add(ref)
-            named = (ref, True)
-            names = self._names.setdefault(entity.kind, {})
-            for name in (entity.name, *entity.aliases):
-                key = fold_name(name)
-                if not _is_usable(key):
-                    continue
-                folded = key.casefold()
-                # None marks a name two entities of one kind share: ambiguous for resolve().
-                names[folded] = entity.id if names.get(folded, entity.id) == entity.id else None
-                for spelling in _spellings(key):
-                    spellings[spelling].append(named)
-            # The surname comes from the name only: an alias such as "Defense Minister"
-            # would make "Minister" a surname.
-            words = entity.name.split()
-            if entity.kind == "person" and len(words) >= 2:
-                surnames.append((fold_name(words[-1]), (ref, False)))
-        for key, derived in surnames:
-            if _is_usable(key):
-                for spelling in _spellings(key):
-                    spellings[spelling].append(derived)
-        self._size = len(refs)
-
-        self._automaton = None
-        if spellings:
-            self._automaton = ahocorasick.Automaton()
-            for spelling, pairs in spellings.items():
-                allows_caps = sum(char.isalpha() for char in spelling) >= MIN_CAPS_LETTERS
-                lowered = _lower(spelling)
-                earlier = self._automaton.get(lowered, ())
-                self._automaton.add_word(
-                    lowered, (*earlier, (spelling, allows_caps, _merge(pairs)))
-                )
-            self._automaton.make_automaton()
-
-    def __len__(self) -> int:
-        return self._size
-
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``."""
-        if not text or self._automaton is None:
-            return []
-        folded = _FoldedText(text)
-        matches = []
-        for last, spellings in self._automaton.iter(_lower(folded.text)):
-            start, end = last - len(spellings[0][0]) + 1, last + 1
-            if not _stands_alone(folded.text, start, end):
-                continue
-            found = folded.text[start:end]
-            pairs = [
-                pair
-                for spelling, allows_caps, candidates in spellings
-                if found == spelling or (allows_caps and found == spelling.upper())
-                for pair in candidates
-            ]
-            if pairs:
-                matches.append((start, end, _merge(pairs)))
-        # Leftmost first, then longest: "Nagorno-Karabakh" before its "Karabakh".
-        matches.sort(key=lambda match: (match[0], -match[1]))
-
-        # A match that resolves to nobody (a surname of a person not named in full)
-        # must not hide a shorter match it overlaps, so drop it and choose again.
-        # Each round drops at least one match, and in practice one round suffices.
-        dropped: set[int] = set()
-        while True:
-            chosen = _leftmost_longest(matches, dropped)
-            resolved = _resolve(matches, chosen)
-            unresolved = {index for index, ref in zip(chosen, resolved, strict=True) if not ref}
-            if not unresolved:
-                break
-            dropped |= unresolved
-
-        mentions = []
-        for index, (kind, entity_id) in zip(chosen, resolved, strict=True):
-            start = folded.original_offset(matches[index][0])
-            end = folded.original_offset(matches[index][1])
-            mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
-        return mentions
-
-    def entities_in(self, text: str) -> set[tuple[str, int]]:
-        return {(mention.kind, mention.id) for mention in self.find_mentions(text)}
-
-    def resolve(self, kind: str, name: str) -> int | None:
-        """The entity a byline ("Trend") or dateline ("BAKU") names, if exactly one.
-
-        Looser than matching in running text, because a byline or dateline is known to
-        be a name; still exact, because a guessed source or dateline would be printed.
-        """
-        return self._names.get(kind, {}).get(fold_name(name).casefold())
-
-
-def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
-    chosen = []
-    end = 0
-    for index, (start, match_end, _refs) in enumerate(matches):
-        if start >= end and index not in dropped:
-            chosen.append(index)
-            end = match_end
-    return chosen
-
-
-def _resolve(matches, chosen: list[int]) -> list[tuple[str, int] | None]:
-    """Which entity each chosen match mentions, or None if it cannot be told.
-
-    A match naming exactly one entity by name or alias is an anchor. A surname, or an
-    alias two entities share, goes to the anchored entity named most recently before
-    it ("Heydar Aliyev ... Aliyev"), else to the one named next after it.
-    """
-    anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for index in chosen:
-        start, _end, refs = matches[index]
-        if len(refs) == 1 and refs[0][1]:
-            anchors[refs[0][0]].append(start)
-
-    resolved: list[tuple[str, int] | None] = []
-    for index in chosen:
-        start, _end, refs = matches[index]
-        viable = [ref for ref, is_name in refs if is_name or ref in anchors]
-        if len(viable) == 1:
-            resolved.append(viable[0])
-            continue
-        anchored = [ref for ref in viable if ref in anchors]
-        resolved.append(_nearest_anchor(anchored, anchors, start))
-    return resolved
-
-
-def _nearest_anchor(refs, anchors, start: int) -> tuple[str, int] | None:
-    before, after = [], []
-    for ref in refs:
-        positions = anchors[ref]
-        index = bisect_left(positions, start)
-        if index > 0:
-            before.append((positions[index - 1], ref))
-        if index < len(positions):
-            after.append((positions[index], ref))
-    if before:
-        return max(before)[1]
-    return min(after)[1] if after else None
-
-
-# ---------------------------------------------------------------------------------------
-# Database wrapper: the Django side (loading entities, caching the gazetteer) is
-# below this line, so that everything above stays importable without Django.
-# ---------------------------------------------------------------------------------------
-# The gazetteer is loaded from the database once per process and kept until an
-# entity's names change anywhere (a version number in the shared cache); the
-# functions below write the links the core finds. Django is imported lazily so
-# that the core above stays importable without it.
+# Moved whenever an entity's names or aliases change (invalidation.py), so every
+# process rebuilds its automaton on its next look.
+GAZETTEER_VERSION_KEY = "linking:gazetteer-version"
 
 _loaded = None  # (gazetteer version, Gazetteer), shared by every request of the process
 _loading = threading.Lock()
 
-# For each kind: the article's link field and the field remembering rejections.
-LINK_FIELDS = {
-    "person": ("people", "rejected_people"),
-    "place": ("places", "rejected_places"),
-    "source": ("mentioned_sources", "rejected_sources"),
-}
+
+def bump_gazetteer_version():
+    versions.move(GAZETTEER_VERSION_KEY)
+
+
+def names_changed():
+    """Tell every process that entity names changed.
+
+    Now, for this transaction's own linking, and again at commit: another
+    process that rebuilt in between read the names before they were committed.
+    """
+    bump_gazetteer_version()
+    transaction.on_commit(bump_gazetteer_version)
 
 
 def load_entities():
-    from articles.models import Person, Place, Source
-
-    for kind, model in (("source", Source), ("person", Person), ("place", Place)):
-        rows = model.objects.order_by().values_list("id", "name", "aliases")
+    for kind in kinds.LINKED_FROM_TEXT:
+        rows = kind.model.objects.order_by().values_list("id", "name", "aliases")
         for pk, name, aliases in rows.iterator(chunk_size=10_000):
-            yield Entity(kind, pk, name, tuple(aliases or ()))
+            yield Entity(kind.name, pk, name, tuple(aliases or ()))
 
 
 def gazetteer():
     """The process's gazetteer, rebuilt only after an entity's names changed."""
     global _loaded
-    from articles.models import GAZETTEER_VERSION_KEY
-
     version = versions.current(GAZETTEER_VERSION_KEY)
     loaded = _loaded
     if loaded is None or loaded[0] != version:
@@ -353,7 +59,7 @@ def gazetteer():
 
 
 def forget_gazetteer():
-    """Drop this process's gazetteer (tests, after bulk loads that bypass save())."""
+    """Drop this process's gazetteer (tests, and bulk loads that bypass the ORM)."""
     global _loaded
     _loaded = None
 
@@ -364,7 +70,7 @@ def find_mentions(text):
 
 def found_links(article):
     """{kind: {entity id}} that the article's text mentions."""
-    found = {kind: set() for kind in LINK_FIELDS}
+    found = {kind.name: set() for kind in kinds.LINKED_FROM_TEXT}
     for kind, pk in gazetteer().entities_in(article.linkable_text):
         found[kind].add(pk)
     return found
@@ -373,11 +79,11 @@ def found_links(article):
 def current_links(article):
     """{kind: ({linked ids}, {rejected ids})} as stored."""
     return {
-        kind: (
-            set(getattr(article, field).values_list("id", flat=True)),
-            set(getattr(article, rejected).values_list("id", flat=True)),
+        kind.name: (
+            set(getattr(article, kind.link_field).values_list("id", flat=True)),
+            set(getattr(article, kind.rejected_field).values_list("id", flat=True)),
         )
-        for kind, (field, rejected) in LINK_FIELDS.items()
+        for kind in kinds.LINKED_FROM_TEXT
     }
 
 
@@ -394,20 +100,10 @@ def link_article(article, *, new=False):
     link an editor removed stays removed. ``new`` skips reading the links of an
     article just created, which has none. Returns what was added.
     """
-    if new:
-        found = found_links(article)
-        added = {kind: found[kind] for kind in LINK_FIELDS}
-    else:
-        added = links_to_add(article)
-    for kind, ids in added.items():
+    added = found_links(article) if new else links_to_add(article)
+    for name, ids in added.items():
         if ids:
-            # Straight into the join table: one query, and no m2m signal per link.
-            field = getattr(type(article), LINK_FIELDS[kind][0]).field
-            through = field.remote_field.through
-            own, other = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-            through.objects.bulk_create(
-                [through(**{own: article.pk, other: pk}) for pk in ids], ignore_conflicts=True
-            )
+            getattr(article, kinds.BY_NAME[name].link_field).add(*ids)
     return added
 
 
@@ -418,11 +114,20 @@ def remember_rejections(article, *, before, after):
     the editor adds back is no longer rejected.
     """
     found = found_links(article)
-    for kind, (_field, rejected_field) in LINK_FIELDS.items():
-        rejected = getattr(article, rejected_field)
-        removed = (before.get(kind, set()) - after.get(kind, set())) & found[kind]
+    for kind in kinds.LINKED_FROM_TEXT:
+        rejected = getattr(article, kind.rejected_field)
+        removed = (before.get(kind.name, set()) - after.get(kind.name, set())) & found[kind.name]
         if removed:
             rejected.add(*removed)
-        restored = after.get(kind, set()) - before.get(kind, set())
+        restored = after.get(kind.name, set()) - before.get(kind.name, set())
         if restored:
             rejected.remove(*restored)
+
+
+def mention_links(article):
+    """{(kind, id): address} of the entities the story is linked to, for its reader HTML."""
+    return {
+        (kind.name, entity.pk): entity.get_absolute_url()
+        for kind in kinds.LINKED_FROM_TEXT
+        for entity in getattr(article, kind.link_field).only("pk", "slug")
+    }

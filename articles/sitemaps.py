@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Person, Place, Source
+from articles import kinds
+from articles.models import Article
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 stories per sitemap
@@ -25,27 +26,19 @@ class ArticleSitemap(Sitemap):
 
 
 class EntitySitemap(Sitemap):
+    """Every entity page of one kind."""
+
     changefreq = "daily"
     limit = 10_000
-    model = None
+
+    def __init__(self, kind):
+        self.kind = kind
 
     def items(self):
-        return self.model.objects.only("slug", "updated_at").order_by("pk")
+        return self.kind.model.objects.only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, entity):
         return entity.updated_at
-
-
-class PersonSitemap(EntitySitemap):
-    model = Person
-
-
-class PlaceSitemap(EntitySitemap):
-    model = Place
-
-
-class SourceSitemap(EntitySitemap):
-    model = Source
 
 
 class PagesSitemap(Sitemap):
@@ -54,9 +47,7 @@ class PagesSitemap(Sitemap):
     def items(self):
         return [
             "articles:home",
-            "articles:people",
-            "articles:places",
-            "articles:sources",
+            *(kind.index_url_name for kind in kinds.KINDS),
             "articles:corrections",
         ]
 
@@ -67,9 +58,7 @@ class PagesSitemap(Sitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "articles": ArticleSitemap,
-    "people": PersonSitemap,
-    "places": PlaceSitemap,
-    "sources": SourceSitemap,
+    **{kind.plural: EntitySitemap(kind) for kind in kinds.KINDS},
 }
 
 

@@ -8,11 +8,9 @@ import json
 
 from django.conf import settings
 
-WIKIDATA = "https://www.wikidata.org/wiki/"
-
 
 def _same_as(entity):
-    return [f"{WIKIDATA}{entity.wikidata_id}"] if getattr(entity, "wikidata_id", "") else []
+    return [entity.wikidata_url] if entity.wikidata_url else []
 
 
 def _thing(entity, kind, request):

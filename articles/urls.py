@@ -2,28 +2,35 @@
 
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds, kinds, views
 from articles.page_cache import cached_page
 
 app_name = "articles"
 
 
-def page(view):
-    return cached_page(view.as_view())
+def page(view, **initkwargs):
+    return cached_page(view.as_view(**initkwargs))
+
+
+def entity_pages(kind):
+    """/people/, /people/<slug>/ and /people/<slug>/feed/, for each kind."""
+    return [
+        path(f"{kind.plural}/", page(views.EntityIndexView, kind=kind), name=kind.plural),
+        path(
+            f"{kind.plural}/<slug:slug>/", page(views.EntityDetailView, kind=kind), name=kind.name
+        ),
+        path(
+            f"{kind.plural}/<slug:slug>/feed/",
+            cached_page(feeds.EntityFeed(kind)),
+            name=f"{kind.name}-feed",
+        ),
+    ]
 
 
 urlpatterns = [
     path("", page(views.HomeView), name="home"),
     path("articles/<slug:slug>/", page(views.ArticleDetailView), name="detail"),
-    path("people/", page(views.PersonIndexView), name="people"),
-    path("people/<slug:slug>/", page(views.PersonDetailView), name="person"),
-    path("people/<slug:slug>/feed/", cached_page(feeds.PersonFeed()), name="person-feed"),
-    path("places/", page(views.PlaceIndexView), name="places"),
-    path("places/<slug:slug>/", page(views.PlaceDetailView), name="place"),
-    path("places/<slug:slug>/feed/", cached_page(feeds.PlaceFeed()), name="place-feed"),
-    path("sources/", page(views.SourceIndexView), name="sources"),
-    path("sources/<slug:slug>/", page(views.SourceDetailView), name="source"),
-    path("sources/<slug:slug>/feed/", cached_page(feeds.SourceFeed()), name="source-feed"),
+    *[pattern for kind in kinds.KINDS for pattern in entity_pages(kind)],
     path("search/", page(views.SearchView), name="search"),
     path("corrections/", page(views.CorrectionListView), name="corrections"),
     path("feed/", cached_page(feeds.LatestArticlesFeed()), name="feed"),

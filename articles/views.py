@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import search, structured_data
-from articles.models import Article, Correction, Person, Place, Source
+from articles import kinds, search, structured_data
+from articles.models import Article, Correction
 
 
 @dataclass
@@ -118,22 +118,20 @@ def moved_or_missing(model, slug, visible):
 
 
 class EntityDetailView(UncountedListView):
-    """An entity's facts and its public articles, newest first."""
+    """An entity's facts and its public articles, newest first (one view per kind)."""
 
     context_object_name = "articles"
-    entity_model = None
-    entity_queryset = None
+    kind = None
 
     def get(self, request, *args, **kwargs):
-        # Never `or`: a QuerySet's truth evaluates it, every row of the table.
-        if self.entity_queryset is None:
-            queryset = self.entity_model.objects.all()
-        else:
-            queryset = self.entity_queryset.all()
-        self.entity = queryset.filter(slug=kwargs["slug"]).first()
+        entities = self.kind.model.objects.for_page()
+        self.entity = entities.filter(slug=kwargs["slug"]).first()
         if self.entity is None:
-            return moved_or_missing(self.entity_model, kwargs["slug"], queryset)
+            return moved_or_missing(self.kind.model, kwargs["slug"], entities)
         return super().get(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return [self.kind.template_name]
 
     def get_queryset(self):
         return Article.objects.public().about(self.entity).for_listing()
@@ -141,59 +139,24 @@ class EntityDetailView(UncountedListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             entity=self.entity,
-            feed_url=reverse(
-                f"articles:{self.entity_model._meta.model_name}-feed", args=[self.entity.slug]
-            ),
+            feed_url=reverse(self.kind.feed_url_name, args=[self.entity.slug]),
             **kwargs,
         )
 
 
-class PersonDetailView(EntityDetailView):
-    entity_model = Person
-    template_name = "articles/person_detail.html"
-
-
-class PlaceDetailView(EntityDetailView):
-    entity_model = Place
-    # Up to the region of a district's city: the parent chain in one query.
-    entity_queryset = Place.objects.select_related("parent__parent__parent")
-    template_name = "articles/place_detail.html"
-
-
-class SourceDetailView(EntityDetailView):
-    entity_model = Source
-    template_name = "articles/source_detail.html"
-
-
 class EntityIndexView(UncountedListView):
-    """Every person, place or source, alphabetically, with its number of public stories."""
+    """Every entity of a kind, alphabetically, with its number of public stories."""
 
     paginate_by = 100
     context_object_name = "entities"
     template_name = "articles/entity_index.html"
-    entity_model = None
-    title = ""
+    kind = None
 
     def get_queryset(self):
-        return self.entity_model.objects.with_story_counts().order_by("name", "id")
+        return self.kind.model.objects.with_story_counts().order_by("name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
-
-
-class PersonIndexView(EntityIndexView):
-    entity_model = Person
-    title = "People"
-
-
-class PlaceIndexView(EntityIndexView):
-    entity_model = Place
-    title = "Places"
-
-
-class SourceIndexView(EntityIndexView):
-    entity_model = Source
-    title = "Sources"
+        return super().get_context_data(title=self.kind.title, **kwargs)
 
 
 class SearchView(UncountedListView):
@@ -201,19 +164,19 @@ class SearchView(UncountedListView):
 
     template_name = "articles/search.html"
     context_object_name = "articles"
-    FILTERS = {"source": Source, "person": Person, "place": Place}
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")
         self.filters = {}
         articles = Article.objects.public().for_listing()
-        for name, model in self.FILTERS.items():
-            slug = self.request.GET.get(name)
+        # ?person=<slug>, ?place=<slug>, ?source=<slug>: one parameter per kind.
+        for kind in kinds.KINDS:
+            slug = self.request.GET.get(kind.name)
             if slug:
-                entity = model.objects.filter(slug=slug).first()
+                entity = kind.model.objects.filter(slug=slug).first()
                 if entity is None:
                     return Article.objects.none()
-                self.filters[name] = entity
+                self.filters[kind.name] = entity
                 articles = articles.about(entity)
         return search.search(articles, self.query)
 

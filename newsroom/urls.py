@@ -10,10 +10,10 @@ from articles import sitemaps, views
 from articles.page_cache import cached_page
 
 # Under /api/, errors answer in the API's JSON shape; elsewhere, Django's pages.
-handler400 = "articles.api.errors.json_bad_request"
-handler403 = "articles.api.errors.json_permission_denied"
-handler404 = "articles.api.errors.json_not_found"
-handler500 = "articles.api.errors.json_server_error"
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.not_found"
+handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import history, intake
+from articles import editorial, history, intake
 from articles.admin import pagination
 from articles.models import Article, Autosave, Place, Presence, Status
 from tests.factories import (
@@ -400,8 +400,8 @@ class TestCorrections:
 
     def test_corrections_of_non_public_stories_are_not_listed(self, editor, client):
         article = ArticleFactory(public=True, headline="Later withdrawn")
-        article.add_correction("Wrong figure.", by=editor)
-        Article.objects.get(pk=article.pk).unpublish(by=editor)
+        editorial.correct(article, "Wrong figure.", by=editor)
+        editorial.unpublish(Article.objects.get(pk=article.pk), by=editor)
         assert "Later withdrawn" not in client.get("/corrections/").text
 
     def test_a_draft_cannot_be_corrected(self, editor):
@@ -418,7 +418,7 @@ class TestCorrections:
 
     def test_corrections_cannot_be_edited_in_the_admin(self, editor):
         article = ArticleFactory(public=True)
-        article.add_correction("Wrong.", by=editor)
+        editorial.correct(article, "Wrong.", by=editor)
         page = client_for(editor).get(change_url(article))
         assert "Wrong." in page.text
         assert "corrections-0-text" not in page.text
@@ -568,7 +568,7 @@ class TestHistory:
 
     def test_a_restore_on_top_of_a_newer_save_is_refused(self, editor):
         article = ArticleFactory(body="Old text.")
-        history.record(article, comment="Created.")
+        history.record(article, by=None, comment="Created.")
         version = Version.objects.get_for_object(article).get()
         stale = article.version
         Article.objects.get(pk=article.pk).save()

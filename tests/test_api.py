@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from articles import wire
+from articles import editorial, wire
 from articles.models import Article, Place, Status, WireItem
 from tests.factories import (
     ArticleFactory,
@@ -117,8 +117,8 @@ class TestVisibility:
 class TestRepresentation:
     def test_the_article_contract(self, seed, editor):
         article = Article.objects.get()
-        article.add_correction("An earlier version gave the wrong date.", by=editor)
-        article.render_body()
+        editorial.correct(article, "An earlier version gave the wrong date.", by=editor)
+        editorial.render(article)
         data = api().get(detail_url(article)).data
         assert list(data) == [
             "id",
@@ -337,11 +337,11 @@ class TestIncrementalSync:
 
         edited.headline = "After"
         edited.save()
-        Article.objects.get(pk=unpublished.pk).unpublish(by=editor)
+        editorial.unpublish(Article.objects.get(pk=unpublished.pk), by=editor)
         Article.objects.get(pk=deleted.pk).delete()
-        Article.objects.get(pk=republished.pk).unpublish(by=editor)
-        Article.objects.get(pk=republished.pk).publish(by=editor)
-        Article.objects.get(pk=archived.pk).archive(by=editor)
+        editorial.unpublish(Article.objects.get(pk=republished.pk), by=editor)
+        editorial.publish(Article.objects.get(pk=republished.pk), by=editor)
+        editorial.archive(Article.objects.get(pk=archived.pk), by=editor)
         ArticleFactory(public=True, headline="Created")
         due = ArticleFactory(status=Status.PUBLISHED, published_at=at(1), headline="Was scheduled")
         sync()
@@ -350,7 +350,9 @@ class TestIncrementalSync:
 
         # A scheduled story goes public with no write at all; the next sync has it.
         Article.objects.filter(pk=due.pk).update(published_at=timezone.now())
-        Article.objects.get(pk=kept.pk).publish(by=editor, at=at(3))  # rescheduled: leaves
+        editorial.publish(
+            Article.objects.get(pk=kept.pk), by=editor, at=at(3)
+        )  # rescheduled: leaves
         sync()
         assert mirror == public_set()
         assert due.pk in mirror and kept.pk not in mirror
@@ -358,7 +360,7 @@ class TestIncrementalSync:
     def test_removals_say_why_and_hide_drafts_from_the_public(self, editor):
         since = timezone.now().isoformat()
         public = ArticleFactory(public=True)
-        Article.objects.get(pk=public.pk).archive(by=editor)
+        editorial.archive(Article.objects.get(pk=public.pk), by=editor)
         draft = ArticleFactory()
         Article.objects.get(pk=draft.pk).delete()
         anonymous = api().get(f"{ARTICLES}removed/", {"since": since}).data["results"]

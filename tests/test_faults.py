@@ -23,7 +23,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from articles import intake, synthetic
+from articles import editorial, intake, synthetic
 from articles.models import Article, EditConflict, WireOutcome
 from tests.factories import ArticleFactory
 from tests.test_admin import change_url, form_data
@@ -107,7 +107,7 @@ def test_concurrent_writers_queue_or_conflict_and_never_fail(seed, editor, monke
             n += 1
             article.headline = f"Checked save {n}"
             try:
-                article.save_checked(expected_version=article.version, by=editor)
+                editorial.edit(article, expected_version=article.version, by=editor)
             except EditConflict:
                 record("model", "conflict")
             else:

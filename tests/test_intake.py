@@ -6,9 +6,8 @@ import pytest
 from django.db import connection
 from reversion.models import Version
 
-from articles import intake, wire
+from articles import editorial, intake, wire
 from articles.models import Article, Source, Status, WireItem, WireOutcome
-from tests.factories import UserFactory
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
 ADDED_PARAGRAPH = (
@@ -26,8 +25,7 @@ def take_in(text, **kwargs):
     return intake.take_in(text.encode("utf-8"), origin="test", **kwargs)
 
 
-def test_seed_copy_becomes_a_linked_draft(seed):
-    editor = UserFactory()
+def test_seed_copy_becomes_a_linked_draft(seed, editor):
     result = take_in(SEED_TEXT, by=editor)
     article = result.article
     assert result.outcome == WireOutcome.CREATED
@@ -96,8 +94,7 @@ def test_an_update_of_an_edited_draft_waits_for_an_editor(seed):
     assert "special service meeting" not in article.body
 
 
-def test_an_update_of_a_published_story_is_accepted_or_ignored(seed):
-    editor = UserFactory()
+def test_an_update_of_a_published_story_is_accepted_or_ignored(seed, editor):
     article = take_in(SEED_TEXT).article
     Article.objects.filter(pk=article.pk).update(
         status=Status.PUBLISHED, published_at=article.created_at
@@ -106,19 +103,19 @@ def test_an_update_of_a_published_story_is_accepted_or_ignored(seed):
     assert pending.outcome == WireOutcome.PENDING
     assert "remained tense" not in Article.objects.get(pk=article.pk).body
 
-    accepted = intake.accept_update(pending, by=editor)
+    accepted = editorial.accept_update(pending, by=editor)
     assert "remained tense" in accepted.body
     assert accepted.status == Status.PUBLISHED
     pending.refresh_from_db()
     assert (pending.outcome, pending.decided_by) == (WireOutcome.ACCEPTED, editor)
 
     another = take_in(SEED_TEXT + ADDED_PARAGRAPH + "\n\nA third version.").wire_item
-    intake.ignore_update(another, by=editor)
+    editorial.ignore_update(another, by=editor)
     another.refresh_from_db()
     assert another.outcome == WireOutcome.IGNORED
     assert "third version" not in Article.objects.get(pk=article.pk).body
     with pytest.raises(ValueError, match="already"):
-        intake.ignore_update(another, by=editor)
+        editorial.ignore_update(another, by=editor)
 
 
 def test_an_unrelated_story_from_the_same_agency_is_new(seed):

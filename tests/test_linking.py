@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.linking import Entity, Gazetteer
+from articles.matching import Entity, Gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = json.loads((ROOT / "tests" / "linking" / "labelled.json").read_text(encoding="utf-8"))

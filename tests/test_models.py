@@ -175,4 +175,5 @@ class TestPresentation:
 
     def test_paragraphs_split_on_blank_lines(self):
         article = ArticleFactory.build(body="One.\n\n\n\nTwo\nstill two.\n\n  \n\nThree.")
-        assert article.paragraphs == ["One.", "Two\nstill two.", "Three."]
+        # One splitter everywhere (articles/text.py): a line break inside a paragraph is a wrap.
+        assert article.paragraphs == ["One.", "Two still two.", "Three."]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from rest_framework import status
 
+from articles import editorial
 from articles.api.serializers import ArticleSerializer
 from articles.models import Article, Status
 from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, UserFactory
@@ -177,7 +178,7 @@ class TestSeedArticle:
 
     def test_bodies_plain_and_html(self, client, seed_article):
         article = seed_article
-        article.render_body()  # as `make run`'s relink does after loaddata
+        editorial.render(article)  # as `make run`'s relink does after loaddata
 
         plain, html = get_ninjs(client, article)["bodies"]
 
@@ -266,7 +267,7 @@ class TestPubstatus:
 
 def test_correction_is_a_description(client, editor):
     article = ArticleFactory(public=True, summary="")
-    article.add_correction("The minister spoke on Tuesday, not Monday.", by=editor)
+    editorial.correct(article, "The minister spoke on Tuesday, not Monday.", by=editor)
     correction = article.corrections.get()
 
     data = get_ninjs(client, article)

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.linking import Entity, Gazetteer
+from articles.matching import Entity, Gazetteer
 from articles.rendering import paragraphs, render_body, sanitise
 
 GAZETTEER = Gazetteer(

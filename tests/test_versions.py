@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from articles import linking, versions
-from articles.models import GAZETTEER_VERSION_KEY
+from articles.linking import GAZETTEER_VERSION_KEY
 from tests.factories import PersonFactory
 
 

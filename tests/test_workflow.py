@@ -1,4 +1,5 @@
-"""The story's workflow, roles, corrections and conditional saves, on the model itself."""
+"""The story's workflow, roles, corrections and conditional saves: the model's rules, applied
+by the editorial service."""
 
 import threading
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import editorial
 from articles.models import Article, EditConflict, Status
 from tests.factories import ArticleFactory
 
@@ -49,7 +51,7 @@ def test_transitions_live_in_one_table(current, target):
 def test_an_illegal_move_says_what_is_possible():
     article = stored(Status.ARCHIVED)
     with pytest.raises(ValidationError, match="archived cannot be published; it can be returned"):
-        article.publish()
+        editorial.publish(article, by=None)
 
 
 @pytest.mark.parametrize(
@@ -71,8 +73,8 @@ def test_reporters_cannot_move_stories_in_or_out_of_public_view(reporter, editor
 
 
 def test_reporters_draft_and_submit(reporter):
-    article = stored(Status.DRAFT)
-    article.submit(by=reporter)
+    article = Article.objects.get(pk=ArticleFactory(created_by=reporter).pk)
+    editorial.submit(article, by=reporter)
     article = Article.objects.get(pk=article.pk)
     assert article.status == Status.REVIEW
     assert article.statuses_for(reporter) == [Status.DRAFT, Status.REVIEW]
@@ -89,7 +91,7 @@ def test_reporters_edit_their_own_drafts_only(reporter, editor):
     own = ArticleFactory(created_by=reporter)
     assert Article.objects.get(pk=own.pk).can_be_edited_by(reporter)
     assert not ArticleFactory(created_by=editor).can_be_edited_by(reporter)
-    own.submit(by=reporter)
+    editorial.submit(own, by=reporter)
     assert not Article.objects.get(pk=own.pk).can_be_edited_by(reporter)
     assert Article.objects.get(pk=own.pk).can_be_edited_by(editor)
 
@@ -97,7 +99,7 @@ def test_reporters_edit_their_own_drafts_only(reporter, editor):
 def test_publishing_now(editor):
     article = stored(Status.DRAFT)
     before = timezone.now()
-    article.publish(by=editor)
+    editorial.publish(article, by=editor)
     article = Article.objects.get(pk=article.pk)
     assert article.status == Status.PUBLISHED
     assert before <= article.published_at <= timezone.now()
@@ -108,7 +110,7 @@ def test_publishing_now(editor):
 def test_publishing_at_a_future_time_schedules(editor):
     article = stored(Status.REVIEW)
     at = timezone.now() + timedelta(hours=2)
-    article.publish(by=editor, at=at)
+    editorial.publish(article, by=editor, at=at)
     article = Article.objects.get(pk=article.pk)
     assert article.is_scheduled
     assert not Article.objects.public().filter(pk=article.pk).exists()
@@ -118,16 +120,16 @@ def test_publishing_at_a_future_time_schedules(editor):
 def test_republishing_keeps_the_first_publication_time(editor):
     article = stored(Status.PUBLISHED)
     first = article.published_at
-    article.unpublish(by=editor)
-    Article.objects.get(pk=article.pk).publish(by=editor)
+    editorial.unpublish(article, by=editor)
+    editorial.publish(Article.objects.get(pk=article.pk), by=editor)
     assert Article.objects.get(pk=article.pk).published_at == first
 
 
 def test_each_move_is_a_revision(editor):
     article = stored(Status.DRAFT)
-    article.submit(by=editor)
-    article.publish(by=editor)
-    article.archive(by=editor)
+    editorial.submit(article, by=editor)
+    editorial.publish(article, by=editor)
+    editorial.archive(article, by=editor)
     comments = [version.revision.comment for version in Version.objects.get_for_object(article)]
     assert comments == ["Archived.", "Published.", "Submitted for review."]
 
@@ -153,10 +155,10 @@ class TestVersions:
         article = ArticleFactory()
         mine, theirs = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
         theirs.headline = "Their headline"
-        theirs.save_checked(expected_version=1, by=editor)
+        editorial.edit(theirs, expected_version=1, by=editor)
         mine.headline = "My headline"
         with pytest.raises(EditConflict, match="editor saved this story at") as conflict:
-            mine.save_checked(expected_version=1)
+            editorial.edit(mine, expected_version=1, by=None)
         assert conflict.value.current.version == 2
         assert Article.objects.get(pk=article.pk).headline == "Their headline"
 
@@ -164,7 +166,7 @@ class TestVersions:
         article = ArticleFactory()
         Article.objects.filter(pk=article.pk).delete()
         with pytest.raises(Article.DoesNotExist, match="deleted"):
-            article.save_checked(expected_version=1)
+            editorial.edit(article, expected_version=1, by=None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -178,7 +180,7 @@ def test_of_two_simultaneous_saves_exactly_one_wins():
             copy = Article.objects.get(pk=article.pk)
             copy.headline = headline
             barrier.wait()
-            copy.save_checked(expected_version=1)
+            editorial.edit(copy, expected_version=1, by=None)
             outcomes.append(("saved", headline))
         except EditConflict:
             outcomes.append(("refused", headline))
@@ -200,9 +202,10 @@ class TestCorrections:
     def test_a_published_story_is_corrected_in_public(self, editor):
         article = stored(Status.PUBLISHED)
         version, updated = article.version, article.updated_at
-        correction = article.add_correction(
-            "  An earlier version gave the wrong date of the meeting.  ", by=editor
+        editorial.correct(
+            article, "  An earlier version gave the wrong date of the meeting.  ", by=editor
         )
+        correction = article.corrections.get()
         assert correction.text == "An earlier version gave the wrong date of the meeting."
         article = Article.objects.get(pk=article.pk)
         assert article.version == version + 1
@@ -212,14 +215,14 @@ class TestCorrections:
     @pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.ARCHIVED])
     def test_only_published_stories_carry_corrections(self, status):
         with pytest.raises(ValidationError, match="Only published stories"):
-            stored(status).add_correction("Something was wrong.")
+            editorial.correct(stored(status), "Something was wrong.", by=None)
 
     def test_an_empty_correction_is_refused(self):
         with pytest.raises(ValidationError, match="what was wrong"):
-            stored(Status.PUBLISHED).add_correction("   ")
+            editorial.correct(stored(Status.PUBLISHED), "   ", by=None)
 
     def test_corrections_are_kept_in_order(self):
         article = stored(Status.PUBLISHED)
-        first = article.add_correction("First.")
-        second = Article.objects.get(pk=article.pk).add_correction("Second.")
-        assert list(article.corrections.all()) == [first, second]
+        editorial.correct(article, "First.", by=None)
+        editorial.correct(Article.objects.get(pk=article.pk), "Second.", by=None)
+        assert [c.text for c in article.corrections.all()] == ["First.", "Second."]

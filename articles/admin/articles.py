@@ -1,14 +1,11 @@
 """The article desk: the list editors triage from, and the change form they write in."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import editing, linking
+from articles import editorial, kinds
 from articles.admin.desk import DeskViews
 from articles.admin.filters import PersonFilter, PlaceFilter, SourceFilter, StatusFilter
 from articles.admin.forms import ArticleAdminForm
@@ -69,68 +66,69 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
             return super().has_change_permission(request)
         return obj.can_be_edited_by(request.user)
 
+    # Saving: the editorial service does every step ------------------------------
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
 
         class RequestForm(form):
             def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, user=request.user, **form_kwargs)
+                super().__init__(
+                    *args,
+                    user=request.user,
+                    edit_conflict=getattr(request, "edit_conflict", None),
+                    **form_kwargs,
+                )
 
         return RequestForm
 
-    # Saving ------------------------------------------------------------------
-
     def save_model(self, request, obj, form, change):
-        obj._links_before = linking.current_links(obj) if change else {}
+        links = {kind.link_field: form.cleaned_data[kind.link_field] for kind in kinds.KINDS}
         if change:
-            # The form checked the version under a row lock; this UPDATE makes
-            # the same test again, so nothing can overwrite a colleague's save.
-            obj.save_checked(expected_version=form.cleaned_data["opened_version"], by=request.user)
+            editorial.edit(
+                obj,
+                by=request.user,
+                expected_version=form.cleaned_data["opened_version"],
+                links=links,
+            )
         else:
-            obj.created_by = obj.updated_by = request.user
-            obj.save()
+            editorial.create(obj, by=request.user, links=links)
+        self.report_links_added(request, obj, links)
+        Autosave.discard(user=request.user, article=obj if change else None)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        before = {kind: linked for kind, (linked, _) in article._links_before.items()}
-        after = {kind: linked for kind, (linked, _) in linking.current_links(article).items()}
-        linking.remember_rejections(article, before=before, after=after)
-        changed = ", ".join(form.changed_data) if change else ""
-        added = editing.saved(
-            article,
-            by=request.user,
-            comment=f"Changed {changed}." if changed else ("Saved." if change else "Created."),
-        )
-        if any(added.values()):
-            self.message_user(
-                request,
-                f"Linked {sum(map(len, added.values()))} more entities the text mentions.",
-                messages.INFO,
+        pass  # the links were saved with the story, by the editorial service
+
+    def report_links_added(self, request, article, chosen):
+        added = [
+            f"{entity.name} ({kind.model._meta.verbose_name})"
+            for kind in kinds.KINDS
+            for entity in getattr(article, kind.link_field).exclude(
+                pk__in=[entity.pk for entity in chosen[kind.link_field]]
             )
-        Autosave.discard(user=request.user, article=article if change else None)
+        ]
+        if added:
+            self.message_user(
+                request, f"Also linked, as the text names them: {', '.join(added)}.", messages.INFO
+            )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict as conflict:
-            # Reached only if a save slipped past the form's locked check:
-            # keep what the editor typed, and send them back to the form.
-            Autosave.keep(
-                user=request.user,
-                article=Article.objects.filter(pk=object_id).first(),
-                fields=dict(request.POST.items()),
-            )
-            self.message_user(
-                request, f"{conflict} Your text was kept: restore it below.", messages.ERROR
-            )
-            return redirect(reverse("admin:articles_article_change", args=[object_id]))
+            # A colleague saved after this editor opened the form: nothing was
+            # written; the form comes back with the typed text and their changes.
+            request.edit_conflict = conflict
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        editorial.delete(obj, by=request.user, expected_version=obj.version)
 
     def delete_queryset(self, request, queryset):
-        # One by one, through Article.delete: each deletion is recorded for API
-        # clients' mirrors and makes cached pages stale.
+        # One by one, through the service: each deletion keeps its last revision
+        # and is recorded for API clients' mirrors.
         for article in queryset:
-            article.delete()
+            editorial.delete(article, by=request.user, expected_version=article.version)
 
     # Bulk workflow -------------------------------------------------------------
 
@@ -138,12 +136,10 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
         moved, refused = 0, []
         for article in queryset.select_related(None):
             try:
-                if not article.can_be_edited_by(request.user):
-                    raise ValidationError("You may not change this story.")
-                with transaction.atomic():
-                    article.transition(status, by=request.user)
-            except ValidationError as error:
-                refused.append(f"“{article.headline}”: {' '.join(error.messages)}")
+                editorial.move(article, status, by=request.user)
+            except (ValidationError, PermissionDenied, EditConflict) as error:
+                reason = " ".join(error.messages) if hasattr(error, "messages") else str(error)
+                refused.append(f"“{article.headline}”: {reason}")
             else:
                 moved += 1
         if moved:

@@ -2,48 +2,28 @@
 corrections, history, recovery, link suggestions and agency updates.
 
 Each view reads the request, calls the model or module that holds the rule
-(``Article``, ``Presence``, ``Autosave``, ``history``, ``linking``, ``intake``)
-and answers; none decides anything itself.
+(``Article``, ``Presence``, ``Autosave``, ``history``, ``linking``) or the action
+(``editorial``), and answers; none decides anything itself.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from articles import diffs, editing, history, intake, linking
-from articles.models import (
-    Article,
-    Autosave,
-    EditConflict,
-    Person,
-    Place,
-    Presence,
-    Source,
-    WireItem,
-    WireOutcome,
-)
+from articles import diffs, editorial, history, kinds, linking
+from articles.models import Article, Autosave, EditConflict, Presence, WireItem, WireOutcome
 
-ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
 # Form fields an autosave keeps: what an editor types, not what they pick.
 AUTOSAVED_FIELDS = ("headline", "summary", "body", "byline", "slug")
 AUTOSAVE_MAX_CHARACTERS = 1_200_000
-
-
-def post_only(view):
-    def checked(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 class DeskViews:
@@ -53,7 +33,7 @@ class DeskViews:
 
     def get_urls(self):
         def view(function, *, post=False):
-            wrapped = post_only(function) if post else function
+            wrapped = require_POST(function) if post else function
             return self.admin_site.admin_view(wrapped)
 
         info = "articles_article"
@@ -195,11 +175,11 @@ class DeskViews:
         """Entities the text names but the story is not linked to, for one-click linking."""
         found, current = linking.found_links(article), linking.current_links(article)
         suggestions = []
-        for kind, (linked, rejected) in current.items():
-            missing = found[kind] - linked
-            for entity in ENTITY_MODELS[kind].objects.filter(pk__in=missing).order_by("name"):
+        for name, (linked, rejected) in current.items():
+            missing = found[name] - linked
+            for entity in kinds.BY_NAME[name].model.objects.filter(pk__in=missing).order_by("name"):
                 suggestions.append(
-                    {"kind": kind, "entity": entity, "rejected": entity.pk in rejected}
+                    {"kind": name, "entity": entity, "rejected": entity.pk in rejected}
                 )
         return suggestions
 
@@ -271,10 +251,10 @@ class DeskViews:
 
     def add_correction(self, request, article_id):
         article = get_object_or_404(Article, pk=article_id)
-        if not request.user.has_perm("articles.add_correction"):
+        if not request.user.has_perm(editorial.CORRECT_PERMISSION):
             raise PermissionDenied
         try:
-            article.add_correction(request.POST.get("text", ""), by=request.user)
+            editorial.correct(article, request.POST.get("text", ""), by=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
@@ -325,7 +305,7 @@ class DeskViews:
         version = self.revision(article, version_id)
         expected = request.POST.get("version", "")
         try:
-            history.restore(
+            editorial.restore(
                 article,
                 version,
                 by=request.user,
@@ -356,7 +336,7 @@ class DeskViews:
         if not self.has_delete_permission(request):
             raise PermissionDenied
         version = get_object_or_404(history.deleted_articles(), pk=version_id)
-        article = history.recover(version, by=request.user)
+        article = editorial.recover(version, by=request.user)
         self.message_user(request, "Article recovered as a draft.", messages.SUCCESS)
         return self.back_to_form(article)
 
@@ -365,19 +345,13 @@ class DeskViews:
     def accept_link(self, request, article_id, kind, entity_id):
         """Link one suggested entity; a link an editor had removed is un-rejected."""
         article = self.editable_article(request, article_id)
-        if kind not in ENTITY_MODELS:
+        if kind not in kinds.BY_NAME:
             raise Http404
-        entity = get_object_or_404(ENTITY_MODELS[kind], pk=entity_id)
-        field, rejected_field = linking.LINK_FIELDS[kind]
+        entity = get_object_or_404(kinds.BY_NAME[kind].model, pk=entity_id)
         try:
-            with transaction.atomic():
-                # Moves the version, so a form still open with the old links is told.
-                article.save_checked(expected_version=article.version, by=request.user)
-                getattr(article, rejected_field).remove(entity)
-                getattr(article, field).add(entity)
-                editing.saved(
-                    article, by=request.user, comment=f"Linked {entity.name}.", link=False
-                )
+            editorial.accept_link(
+                article, entity, by=request.user, expected_version=article.version
+            )
         except EditConflict as conflict:
             self.message_user(request, str(conflict), messages.ERROR)
         else:
@@ -388,11 +362,11 @@ class DeskViews:
         item = get_object_or_404(WireItem, pk=item_id, outcome=WireOutcome.PENDING)
         article = self.editable_article(request, item.article_id)
         if decision == "ignore":
-            intake.ignore_update(item, by=request.user)
+            editorial.ignore_update(item, by=request.user)
             self.message_user(request, "Agency update ignored.", messages.SUCCESS)
         elif decision == "accept":
             try:
-                intake.accept_update(item, by=request.user)
+                editorial.accept_update(item, by=request.user)
             except EditConflict as conflict:
                 self.message_user(request, str(conflict), messages.ERROR)
             else:

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles import kinds
 from articles.admin.pagination import CappedCountPaginator
 from articles.models import Article, Person, Place, Source
 
@@ -22,14 +23,14 @@ def article_count(through, column):
 
 
 class EntityAdmin(admin.ModelAdmin):
+    """An entity kind's admin: found by name or alias, with its number of linked stories."""
+
     search_fields = ["name", "slug", "aliases"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    relation = None  # how Article reaches this entity
-    filter_parameter = None  # the article list's filter for it
 
     def get_queryset(self, request):
-        field = getattr(Article, self.relation).field
+        field = Article._meta.get_field(kinds.of(self.model).link_field)
         through = field.remote_field.through
         column = f"{field.m2m_reverse_field_name()}_id"
         return super().get_queryset(request).annotate(story_count=article_count(through, column))
@@ -40,7 +41,7 @@ class EntityAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}?{}={}">{}</a>',
             url,
-            self.filter_parameter,
+            kinds.of(self.model).name,
             entity.pk,
             entity.story_count or 0,
         )
@@ -50,8 +51,6 @@ class EntityAdmin(admin.ModelAdmin):
 class SourceAdmin(EntityAdmin):
     list_display = ["name", "kind", "url", "needs_review", "stories"]
     list_filter = ["needs_review", "kind"]
-    relation = "mentioned_sources"
-    filter_parameter = "source"
 
     def get_queryset(self, request):
         # A source's stories are those it supplied (the byline's agency).
@@ -70,8 +69,6 @@ class SourceAdmin(EntityAdmin):
 @admin.register(Person)
 class PersonAdmin(EntityAdmin):
     list_display = ["name", "honorific", "title", "stories"]
-    relation = "people"
-    filter_parameter = "person"
 
 
 @admin.register(Place)
@@ -80,5 +77,3 @@ class PlaceAdmin(EntityAdmin):
     list_filter = ["kind"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    relation = "places"
-    filter_parameter = "place"

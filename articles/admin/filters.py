@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Count, Subquery
 
-from articles.models import Article, Person, Place, Source, Status
+from articles import kinds
+from articles.models import Article, Source, Status
 
 POPULAR_TIMEOUT = 600  # seconds; the ten most-linked entities barely move
 # "Most linked" means in the newest stories: what is in the news now, and a
@@ -45,13 +46,12 @@ class EntityFilter(admin.SimpleListFilter):
     page links here with its article count for the rest.
     """
 
-    model = None
-    relation = None
+    kind = None
 
     def lookups(self, request, model_admin):
         choices = dict(self.popular())
         if self.value() and self.value().isdigit() and int(self.value()) not in choices:
-            chosen = self.model.objects.filter(pk=self.value()).values_list("pk", "name")
+            chosen = self.kind.model.objects.filter(pk=self.value()).values_list("pk", "name")
             choices.update(chosen)
         return sorted(choices.items(), key=lambda choice: choice[1])
 
@@ -59,34 +59,31 @@ class EntityFilter(admin.SimpleListFilter):
         key = f"admin:popular:{self.parameter_name}"
         popular = cache.get(key)
         if popular is None:
-            through = getattr(Article, self.relation).through
-            column = f"{getattr(Article, self.relation).field.m2m_reverse_field_name()}_id"
+            field = Article._meta.get_field(self.kind.link_field)
+            through = field.remote_field.through
+            column = f"{field.m2m_reverse_field_name()}_id"
             newest = Article.objects.order_by("-created_at", "-id").values("pk")[:POPULAR_AMONG]
             links = through.objects.filter(article__in=Subquery(newest))
             top = links.values(column).annotate(n=Count("*")).order_by("-n", column)[:10]
             ids = [row[column] for row in top]
-            popular = list(self.model.objects.filter(pk__in=ids).values_list("pk", "name"))
+            popular = list(self.kind.model.objects.filter(pk__in=ids).values_list("pk", "name"))
             cache.set(key, popular, POPULAR_TIMEOUT)
         return popular
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.relation: self.value()})
+            return queryset.filter(**{self.kind.link_field: self.value()})
         return queryset
 
 
 class PlaceFilter(EntityFilter):
-    title = "place"
-    parameter_name = "place"
-    model = Place
-    relation = "places"
+    title = parameter_name = kinds.PLACE.name
+    kind = kinds.PLACE
 
 
 class PersonFilter(EntityFilter):
-    title = "person"
-    parameter_name = "person"
-    model = Person
-    relation = "people"
+    title = parameter_name = kinds.PERSON.name
+    kind = kinds.PERSON
 
 
 class SourceFilter(admin.SimpleListFilter):

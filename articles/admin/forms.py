@@ -8,7 +8,8 @@ from articles.models import Article, Status
 class ArticleAdminForm(forms.ModelForm):
     """The change form: the story, its links, its status, and the version it was read at."""
 
-    # The version the editor opened; a save on top of any other is refused.
+    # The version the editor opened; the editorial service refuses a save on
+    # top of any other (EditConflict), and the form is shown again.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -29,9 +30,10 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
         ]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, edit_conflict=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.edit_conflict = edit_conflict
         self.conflict = None
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
@@ -44,42 +46,28 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
-        if status and self.user is not None:
+        if status and status != self.instance.stored_status:
             try:
-                self.instance.check_transition(status, by=self.user)
+                # The model's move: checked for this user's role, and a story
+                # published without a time is published now.
+                self.instance.move_to(status, by=self.user, at=cleaned.get("published_at"))
             except forms.ValidationError as error:
                 self.add_error("status", error)
-        # Publishing without a time publishes now; a future time schedules.
-        if status == Status.PUBLISHED and not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()
-        if self.instance.pk:
-            self.check_version(cleaned.get("opened_version"))
+            else:
+                cleaned["published_at"] = self.instance.published_at
+        if self.edit_conflict is not None:
+            self.show_conflict(self.edit_conflict.current, cleaned.get("opened_version"))
         return cleaned
 
-    def check_version(self, version):
-        """Refuse a save on top of a version other than the one the editor opened.
+    def show_conflict(self, current, opened_version):
+        """Refuse this save after a colleague's: keep the typed text, say what they changed.
 
-        The row is locked until the save commits, so between this check and
-        Article.save_checked (which makes the same test in its UPDATE) nobody
-        can slip in. The editor's typed text stays in the form, the form now
-        carries the current version, and ``conflict`` says what changed.
+        The form now carries the current version, so saving again is a
+        decision made with the colleague's changes in view.
         """
-        current = (
-            Article.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(pk=self.instance.pk)
-            .first()
-        )
-        if current is None:
-            raise forms.ValidationError("This story was deleted after you opened it.")
-        if version == current.version:
-            return
         who = current.updated_by.get_username() if current.updated_by else "Someone else"
         when = timezone.localtime(current.updated_at)
-        base = next(
-            (v for v in history.versions_of(current) if v.field_dict.get("version") == version),
-            None,
-        )
+        base = history.version_at(current, opened_version)
         self.conflict = {
             "who": who,
             "when": when,

@@ -2,17 +2,17 @@
 
 Reads: If-None-Match / If-Modified-Since answer 304. Writes (PUT, PATCH,
 DELETE): If-Match, or the "version" field in the body, says which version the
-client edited; a stale one is 412 with the current version, a missing one
-428. The final word is Article.save_checked's conditional UPDATE, the same
-one the admin uses, so an API write and an editor's save can never silently
-overwrite each other.
+client edited; a missing one is 428. The editorial service's claim (the same
+conditional UPDATE the admin's saves make) decides whether it is still current,
+and a stale one is 412 with the current version, so an API write and an
+editor's save can never silently overwrite each other.
 """
 
 import re
 
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.api.errors import PreconditionFailed, PreconditionRequired
+from articles.api.errors import PreconditionRequired
 
 VERSION_TAG = re.compile(r'^(?:W/)?"(\d+)(?:-[a-z]+)?"$')
 
@@ -39,27 +39,24 @@ def not_modified(request, article, representation="json"):
 
 
 def expected_version(request, article):
-    """The version a write was made against; raises 428 if unsaid, 412 if stale.
+    """The version a write was made against (If-Match, else "version" in the body).
 
-    ``If-Match: *`` is refused: it matches any version, which is the blind
-    overwrite this exists to prevent.
+    Missing, unreadable or ``If-Match: *`` (which matches any version: the blind
+    overwrite this exists to prevent) is 428. Whether it is still current is the
+    editorial service's claim to decide: a stale one is 412 from there.
     """
     header = request.headers.get("If-Match")
-    body = request.data.get("version") if isinstance(request.data, dict) else None
     if header is not None:
         tags = [tag.strip() for tag in header.split(",")]
         versions = [int(m[1]) for tag in tags if (m := VERSION_TAG.match(tag))]
         if not versions:
             raise PreconditionRequired()
-        if article.version not in versions:
-            raise PreconditionFailed(article.version)
-        return article.version
+        # Any of several tags may match: the one the story is at, if it is among them.
+        return article.version if article.version in versions else versions[0]
+    body = request.data.get("version") if isinstance(request.data, dict) else None
     if body is None or isinstance(body, bool):
         raise PreconditionRequired()
     try:
-        version = int(body)
+        return int(body)
     except (TypeError, ValueError):
         raise PreconditionRequired() from None
-    if version != article.version:
-        raise PreconditionFailed(article.version)
-    return version

@@ -7,13 +7,10 @@
 write (412); ``message`` is always a sentence a developer can act on.
 """
 
-import sys
-
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, JsonResponse
-from django.template import loader
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -97,7 +94,7 @@ def handle_exception(exception, context):
         exception = Conflict("This conflicts with a record saved at the same time; try again.")
     response = exception_handler(exception, context)
     if response is None:
-        return None  # an unexpected error: Django's 500 handler answers (json_server_error)
+        return None  # an unexpected error: newsroom/errors.py answers
     if isinstance(exception, Http404):
         exception = exceptions.NotFound()
     elif isinstance(exception, PermissionDenied):
@@ -110,63 +107,3 @@ def handle_exception(exception, context):
         extra["retry_after"] = int(exception.wait) + 1
     response.data = error_body(response.status_code, _code(exception), message, **extra)
     return response
-
-
-def _is_api(request):
-    return request.path.startswith(API_PREFIX)
-
-
-def json_not_found(request, exception=None):
-    if _is_api(request):
-        body = error_body(404, "not_found", f"Nothing at {request.path}.")
-        return JsonResponse(body, status=404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
-
-
-# The database refused or dropped the connection (down, restarting, failing
-# over, or too busy): a passing fault, so a 503 that says when to come back.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-RETRY_AFTER_SECONDS = 5
-
-
-def database_unavailable(request):
-    """The 503 page or API error; rendered without a request, so without a query."""
-    if _is_api(request):
-        message = "The database is not answering; try again in a few seconds."
-        body = error_body(503, "unavailable", message, retry_after=RETRY_AFTER_SECONDS)
-        response = JsonResponse(body, status=503)
-    else:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
-
-
-def json_server_error(request):
-    # Django calls this handler while the exception is being handled.
-    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
-        return database_unavailable(request)
-    if _is_api(request):
-        body = error_body(500, "server_error", "Something went wrong on our side; it is logged.")
-        return JsonResponse(body, status=500)
-    from django.views.defaults import server_error
-
-    return server_error(request)
-
-
-def json_bad_request(request, exception=None):
-    if _is_api(request):
-        return JsonResponse(error_body(400, "bad_request", "The request is malformed."), status=400)
-    from django.views.defaults import bad_request
-
-    return bad_request(request, exception)
-
-
-def json_permission_denied(request, exception=None):
-    if _is_api(request):
-        body = error_body(403, "permission_denied", "You may not do that.")
-        return JsonResponse(body, status=403)
-    from django.views.defaults import permission_denied
-
-    return permission_denied(request, exception)

@@ -21,7 +21,6 @@ PUBSTATUS = {
     Status.REVIEW: "withheld",
     Status.ARCHIVED: "canceled",
 }
-WIKIDATA = "https://www.wikidata.org/wiki/"
 
 
 def _when(moment):
@@ -29,12 +28,7 @@ def _when(moment):
 
 
 def _entity(entity, request, rel):
-    wikidata = getattr(entity, "wikidata_id", "")
-    uri = (
-        f"{WIKIDATA}{wikidata}"
-        if wikidata
-        else request.build_absolute_uri(entity.get_absolute_url())
-    )
+    uri = entity.wikidata_url or request.build_absolute_uri(entity.get_absolute_url())
     return {"name": entity.name, "rel": rel, "uri": uri, "literal": entity.slug}
 
 

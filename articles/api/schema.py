@@ -3,6 +3,8 @@ all in the one error shape (articles/api/errors.py)."""
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
+from articles.api.renderers import NINJS_MEDIA_TYPE
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -59,7 +61,6 @@ BY_METHOD = {
 # Conditional writes: articles only.
 CONDITIONAL = ["412", "428"]
 ARTICLE_DETAIL = "/api/v1/articles/{id}/"
-NINJS_MEDIA_TYPE = "application/vnd.iptc.ninjs+json"
 
 
 def add_error_responses(result, generator, **kwargs):

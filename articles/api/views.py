@@ -1,19 +1,22 @@
 """API views: they declare their queryset, serializer, filters, pagination and
-permissions; the rules they apply are the models'."""
+permissions; the rules they apply are the models', and what a write does is the
+editorial service's."""
+
+import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles import editing, intake, linking, wire
+from articles import editorial, intake, kinds, wire
 from articles.api import conditional, schema  # noqa: F401 - schema registers its extensions
 from articles.api.errors import PayloadTooLarge, PreconditionFailed
-from articles.api.filters import ArticleFilter, AwareDateTimeField
+from articles.api.filters import ArticleFilter, ArticleOrdering, AwareDateTimeField
 from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.pagination import ArticleCursorPagination, EntityPagination
 from articles.api.permissions import ArticlePermission, CanAddArticles
@@ -28,14 +31,24 @@ from articles.api.serializers import (
 )
 from articles.models import Article, ArticleRemoval, EditConflict, Person, Place, Source
 
-LINK_FIELDS = ("people", "places", "mentioned_sources")
 
+@contextlib.contextmanager
+def refusals():
+    """The editorial service's refusals in the API's terms.
 
-def workflow_error(error):
-    """A refused status change: 403 for a role that may not, 400 for a move the workflow forbids."""
-    if getattr(error, "code", None) == "permission":
-        return exceptions.PermissionDenied(" ".join(error.messages))
-    return exceptions.ValidationError({"status": error.messages})
+    A stale version is 412 with the current one; a story deleted meanwhile 404;
+    a status move the role may not make 403, one the workflow forbids 400.
+    """
+    try:
+        yield
+    except EditConflict as conflict:
+        raise PreconditionFailed(conflict.current.version) from None
+    except Article.DoesNotExist:
+        raise exceptions.NotFound() from None
+    except DjangoValidationError as error:
+        if getattr(error, "code", None) == "permission":
+            raise exceptions.PermissionDenied(" ".join(error.messages)) from None
+        raise exceptions.ValidationError({"status": error.messages}) from None
 
 
 @extend_schema_view(
@@ -59,6 +72,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     pagination_class = ArticleCursorPagination
     renderer_classes = [FastJSONRenderer, NinjsRenderer]
     filterset_class = ArticleFilter
+    filter_backends = [DjangoFilterBackend, ArticleOrdering]
     queryset = Article.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
@@ -98,16 +112,11 @@ class ArticleViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            data = dict(serializer.validated_data)
-            links = {name: data.pop(name) for name in LINK_FIELDS if name in data}
-            status_ = data.pop("status", None)
-            article = Article(**data, created_by=request.user, updated_by=request.user)
-            self.move(article, status_, data.get("published_at"))
-            article.save()
-            for name, entities in links.items():
-                getattr(article, name).set(entities)
-            editing.saved(article, by=request.user, comment="Created through the API.")
+        data = dict(serializer.validated_data)
+        links = {name: data.pop(name) for name in kinds.link_fields() if name in data}
+        article = Article(**data)
+        with refusals():
+            editorial.create(article, by=request.user, links=links or None)
         return self.answer(article, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -116,45 +125,26 @@ class ArticleViewSet(viewsets.ModelViewSet):
         expected = conditional.expected_version(request, article)
         serializer = self.get_serializer(article, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            data = dict(serializer.validated_data)
-            links = {name: data.pop(name) for name in LINK_FIELDS if name in data}
-            status_ = data.pop("status", None)
-            before = {kind: ids for kind, (ids, _) in linking.current_links(article).items()}
-            for name, value in data.items():
-                setattr(article, name, value)
-            self.move(article, status_, data.get("published_at"))
-            try:
-                article.save_checked(expected_version=expected, by=request.user)
-            except Article.DoesNotExist:
-                raise exceptions.NotFound() from None
-            except EditConflict as conflict:
-                raise PreconditionFailed(conflict.current.version) from None
-            for name, entities in links.items():
-                getattr(article, name).set(entities)
-            after = {kind: ids for kind, (ids, _) in linking.current_links(article).items()}
-            linking.remember_rejections(article, before=before, after=after)
-            editing.saved(article, by=request.user, comment="Changed through the API.")
+        data = dict(serializer.validated_data)
+        links = {name: data.pop(name) for name in kinds.link_fields() if name in data}
+        new_status = data.pop("status", None)
+        with refusals():
+            editorial.edit(
+                article,
+                by=request.user,
+                expected_version=expected,
+                changes=data,
+                links=links or None,
+                status=new_status,
+            )
         return self.answer(article, status.HTTP_200_OK)
 
     def destroy(self, request, *args, **kwargs):
         article = self.get_object()
         expected = conditional.expected_version(request, article)
-        try:
-            article.delete_checked(expected_version=expected)
-        except Article.DoesNotExist:
-            raise exceptions.NotFound() from None
-        except EditConflict as conflict:
-            raise PreconditionFailed(conflict.current.version) from None
+        with refusals():
+            editorial.delete(article, by=request.user, expected_version=expected)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def move(self, article, new_status, published_at):
-        if new_status is None:
-            return
-        try:
-            article.move_to(new_status, by=self.request.user, at=published_at)
-        except DjangoValidationError as error:
-            raise workflow_error(error) from None
 
     def answer(self, article, status_code):
         article = self.get_queryset().get(pk=article.pk)
@@ -208,14 +198,14 @@ class RemovedArticlesView(APIView):
 
 
 class EntityViewSet(viewsets.ModelViewSet):
-    """Sources, people and places, with their number of public articles."""
+    """An entity kind (kinds.py), with each entity's number of public articles."""
 
     pagination_class = EntityPagination
     renderer_classes = [FastJSONRenderer]
-    model = None
+    kind = None
 
     def get_queryset(self):
-        return self.model.objects.with_story_counts().order_by("name", "id")
+        return self.kind.model.objects.with_story_counts().order_by("name", "id")
 
     def perform_create(self, serializer):
         serializer.save()
@@ -226,24 +216,28 @@ class EntityViewSet(viewsets.ModelViewSet):
 
 
 class SourceViewSet(EntityViewSet):
-    model = Source
+    kind = kinds.SOURCE
     queryset = Source.objects.none()
     serializer_class = SourceSerializer
 
 
 class PersonViewSet(EntityViewSet):
-    model = Person
+    kind = kinds.PERSON
     queryset = Person.objects.none()
     serializer_class = PersonSerializer
 
 
 class PlaceViewSet(EntityViewSet):
-    model = Place
+    kind = kinds.PLACE
     queryset = Place.objects.none()
     serializer_class = PlaceSerializer
 
     def get_queryset(self):
         return super().get_queryset().select_related("parent")
+
+
+# One per kind (api/urls.py routes them at the kind's plural).
+ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet)
 
 
 class WireIntakeView(APIView):

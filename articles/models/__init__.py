@@ -1,7 +1,11 @@
 """The newsroom's domain: sources, people and places, and the articles that mention them.
 
-Business rules live on these models and their QuerySets, once, and every
-surface (admin, pages, feeds, sitemaps, search, API) calls them.
+The rules about a row live on these models and their QuerySets, once: what is
+public, which status moves are legal, the conditional claim of a version, the
+constraints. Models are leaves: they never render, link, write history or touch a
+cache. What happens when an editor acts is the editorial service
+(``articles/editorial.py``); what goes stale when a row changes is
+``articles/invalidation.py``.
 """
 
 from articles.models.articles import (
@@ -16,20 +20,16 @@ from articles.models.articles import (
 from articles.models.base import SLUG_MAX_LENGTH, SluggedModel, SlugRedirect
 from articles.models.desk import Autosave, Presence
 from articles.models.entities import (
-    GAZETTEER_VERSION_KEY,
     Entity,
     Person,
     Place,
     PlaceKind,
     Source,
     SourceKind,
-    bump_gazetteer_version,
-    gazetteer_changed,
 )
 from articles.models.wire_items import WireFingerprint, WireItem, WireOutcome
 
 __all__ = [
-    "GAZETTEER_VERSION_KEY",
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleQuerySet",
@@ -51,6 +51,4 @@ __all__ = [
     "WireFingerprint",
     "WireItem",
     "WireOutcome",
-    "bump_gazetteer_version",
-    "gazetteer_changed",
 ]

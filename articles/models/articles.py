@@ -4,7 +4,6 @@ What "public" means is ``ArticleQuerySet.public()``, once; every surface
 (pages, feeds, sitemaps, search, API) calls it.
 """
 
-import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -14,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles import page_cache
+from articles import kinds, text
 from articles.models.base import SluggedModel, slug_address
 from articles.models.entities import Person, Place, Source
 
@@ -93,8 +92,12 @@ class ArticleQuerySet(models.QuerySet):
         or naming a source."""
         condition = Q()
         for entity in entities:
-            condition |= about_condition(type(entity), entity.pk)
+            condition |= about_condition(kinds.of(entity), entity.pk)
         return self.filter(condition) if entities else self.none()
+
+    def about_kind(self, kind, ref):
+        """Stories about the ``kind`` entity ``ref``: a key, or an OuterRef to one."""
+        return self.filter(about_condition(kind, ref))
 
     def related_to(self, article):
         """Other stories sharing a person or place with ``article`` (its links prefetched)."""
@@ -179,30 +182,22 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(published_or_created=sort_key)
         )
 
-    def for_desk(self):
-        """What the editors' article list shows."""
-        return self.select_related("source", "updated_by")
 
-
-def about_condition(model, ref):
-    """The condition "a story about the ``model`` entity ``ref``" (a key, or an OuterRef to one).
+def about_condition(kind, ref):
+    """The condition "a story about the ``kind`` entity ``ref``" (a key, or an OuterRef to one).
 
     Subqueries rather than joins, so a story about two of several entities
     asked for is still one row.
     """
     inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
-    if model is Person:
-        return Q(
-            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person=inner))
-        )
-    if model is Place:
-        return Q(Exists(Article.places.through.objects.filter(article=OuterRef("pk"), place=inner)))
-    if model is Source:
-        naming = Article.mentioned_sources.through.objects.filter(
-            article=OuterRef("pk"), source=inner
-        )
-        return Q(source=ref) | Q(Exists(naming))
-    raise TypeError(f"Stories are not about {model.__name__} objects.")
+    field = Article._meta.get_field(kind.link_field)
+    links = field.remote_field.through.objects.filter(
+        **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): inner}
+    )
+    condition = Q(Exists(links))
+    for name in kind.also_about:
+        condition |= Q(**{name: ref})
+    return condition
 
 
 class EditConflict(Exception):
@@ -222,8 +217,6 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return self.get(slug=slug)
 
 
-# Rejections are linking's bookkeeping, not part of the story's history.
-@reversion.register(exclude=["rejected_people", "rejected_places", "rejected_sources"])
 class Article(SluggedModel):
     headline = models.CharField(max_length=300)
     headline_needs_review = models.BooleanField(
@@ -305,6 +298,12 @@ class Article(SluggedModel):
 
     objects = ArticleManager()
 
+    # What a save reports as changed (history's comment): the text and the story's place.
+    TRACKED_FIELDS = (
+        *("headline", "headline_needs_review", "summary", "body", "byline"),
+        *("source", "dateline", "slug", "status", "published_at"),
+    )
+
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [
@@ -361,15 +360,12 @@ class Article(SluggedModel):
             super().save(*args, **kwargs)
             if was_public and not self.is_public:
                 ArticleRemoval.record(self, was_public=True)
-        self._loaded_status, self._loaded_published_at = self.status, self.published_at
-        page_cache.newsroom_changed()
+        self._loaded = self.tracked_values()
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             ArticleRemoval.record(self, was_public=self.was_public, deleted=True)
-            result = super().delete(*args, **kwargs)
-        page_cache.newsroom_changed()
-        return result
+            return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_address("articles:detail", self.slug)
@@ -389,36 +385,28 @@ class Article(SluggedModel):
                 raise Article.DoesNotExist("This story was deleted after you opened it.")
             raise EditConflict(current)
 
-    def delete_checked(self, *, expected_version):
-        """Delete only if nobody saved since ``expected_version`` was read."""
-        with transaction.atomic():
-            self.claim(expected_version)
-            self.delete()
-
-    def save_checked(self, *, expected_version, by=None):
-        """Save only if nobody saved since ``expected_version`` was read.
-
-        One conditional UPDATE decides, so this holds across processes and
-        servers: of two simultaneous saves from the same version exactly one
-        claims it, and the other gets EditConflict naming who won and when.
-        Admin, API and wire desk all save edits through here.
-        """
-        with transaction.atomic():
-            # The claim locks the row until commit, so the save below writes on
-            # top of exactly the version the editor read.
-            self.claim(expected_version)
-            if by is not None:
-                self.updated_by = by
-            self.save()
-
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        # As stored, so a change of status can be checked against it and a
-        # story leaving the public set can be told to API clients.
-        article._loaded_status = article.__dict__.get("status")
-        article._loaded_published_at = article.__dict__.get("published_at")
+        # As stored, so a change of status can be checked against it, a story
+        # leaving the public set can be told to API clients, and a save can
+        # say which fields it changed.
+        article._loaded = article.tracked_values()
         return article
+
+    def tracked_values(self):
+        values = {}
+        for name in self.TRACKED_FIELDS:
+            attname = self._meta.get_field(name).attname
+            if attname in self.__dict__:  # not deferred
+                values[name] = self.__dict__[attname]
+        return values
+
+    def changed_fields(self):
+        """The tracked fields whose values differ from those last read or written."""
+        loaded = getattr(self, "_loaded", {})
+        current = self.tracked_values()
+        return [name for name, value in current.items() if loaded.get(name) != value]
 
     def natural_key(self):
         return (self.slug,)
@@ -429,7 +417,7 @@ class Article(SluggedModel):
     @property
     def stored_status(self):
         """The status as last read from or written to the database (draft for a new story)."""
-        return getattr(self, "_loaded_status", None) or Status.DRAFT
+        return getattr(self, "_loaded", {}).get("status") or Status.DRAFT
 
     def check_transition(self, status, *, by=None):
         """Refuse, with a reason, a change of status the workflow or ``by``'s role forbids.
@@ -493,31 +481,8 @@ class Article(SluggedModel):
         if by is not None:
             self.updated_by = by
 
-    def transition(self, status, *, by=None, at=None):
-        """Move the story to ``status`` and save that alone, as one revision."""
-        from articles import history
-
-        self.move_to(status, by=by, at=at)
-        with transaction.atomic():
-            self.save(update_fields=["status", "published_at", "updated_by"])
-            history.record(self, by=by, comment=f"{ACTIONS[Status(status)].capitalize()}.")
-
-    def submit(self, *, by=None):
-        self.transition(Status.REVIEW, by=by)
-
-    def publish(self, *, by=None, at=None):
-        self.transition(Status.PUBLISHED, by=by, at=at)
-
-    def unpublish(self, *, by=None):
-        self.transition(Status.DRAFT, by=by)
-
-    def archive(self, *, by=None):
-        self.transition(Status.ARCHIVED, by=by)
-
-    def add_correction(self, text, *, by=None):
-        """Correct a published story in public: a dated note, and dateModified moves."""
-        from articles import history
-
+    def check_correction(self, text):
+        """A correction's text, tidied; refused if empty or if the story is not published."""
         text = text.strip()
         if not text:
             raise ValidationError("Say what was wrong and what is right.", code="required")
@@ -526,13 +491,7 @@ class Article(SluggedModel):
                 "Only published stories carry public corrections; edit the draft instead.",
                 code="transition",
             )
-        with transaction.atomic():
-            correction = self.corrections.create(text=text, created_by=by)
-            if by is not None:
-                self.updated_by = by
-            self.save(update_fields=["updated_by"])
-            history.record(self, by=by, comment="Correction added.")
-        return correction
+        return text
 
     @property
     def is_public(self):
@@ -546,8 +505,8 @@ class Article(SluggedModel):
     @property
     def was_public(self):
         """Whether the story, as last read from the database, was public."""
-        status = getattr(self, "_loaded_status", None)
-        published_at = getattr(self, "_loaded_published_at", None)
+        loaded = getattr(self, "_loaded", {})
+        status, published_at = loaded.get("status"), loaded.get("published_at")
         return (
             status == Status.PUBLISHED
             and published_at is not None
@@ -560,29 +519,12 @@ class Article(SluggedModel):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
-
-    def render_body(self):
-        """Render ``body_html`` from the body and the story's links, and store it.
-
-        Derived from what was just saved, so it is written on its own and does
-        not count as another edit (no new version).
-        """
-        from articles import linking, rendering
-
-        links = {}
-        for kind, (field, _rejected) in linking.LINK_FIELDS.items():
-            for entity in getattr(self, field).only("pk", "slug"):
-                links[(kind, entity.pk)] = entity.get_absolute_url()
-        self.body_html = rendering.render_body(
-            self.body, find_mentions=linking.find_mentions, links=links
-        )
-        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        return text.paragraphs(self.body)
 
     @property
     def body_markup(self):
-        """``body_html`` for templates: built by render_body from escaped text and
-        cleaned by nh3 (rendering.sanitise) when stored, so it is safe to print."""
+        """``body_html`` for templates: rendered by the editorial service from escaped
+        text and cleaned by nh3 (rendering.sanitise) when stored, so it is safe to print."""
         return mark_safe(self.body_html)
 
     @property

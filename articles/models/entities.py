@@ -1,33 +1,21 @@
 """Sources, people and places: what articles mention, found by name and alias."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
-from articles import page_cache, versions
+from articles import kinds
 from articles.models.base import SluggedModel, slug_address
+
+WIKIDATA = "https://www.wikidata.org/wiki/"
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q227: the letter Q and a number."
 )
-
-
-GAZETTEER_VERSION_KEY = "linking:gazetteer-version"
-
-
-def bump_gazetteer_version():
-    """Tell every process that entity names changed, so linkers rebuild their automaton."""
-    versions.move(GAZETTEER_VERSION_KEY)
-
-
-def gazetteer_changed():
-    # Now, for this transaction's own linking, and again at commit: another
-    # process that rebuilt in between read the names before they were committed.
-    bump_gazetteer_version()
-    transaction.on_commit(bump_gazetteer_version)
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -39,13 +27,17 @@ class UnicodeJSONEncoder(DjangoJSONEncoder):
 
 
 class EntityQuerySet(models.QuerySet):
+    def for_page(self):
+        """What an entity's own page shows of it."""
+        return self
+
     def with_story_counts(self):
         """Each row's number of public stories about it, counted for the fetched rows only."""
-        from articles.models.articles import Article, about_condition
-
+        # By name: the article model is defined beside this one and refers to it.
+        article_model = apps.get_model("articles", "Article")
         stories = (
-            Article.objects.public()
-            .filter(about_condition(self.model, OuterRef("pk")))
+            article_model.objects.public()
+            .about_kind(kinds.of(self.model), OuterRef("pk"))
             .order_by()
             .annotate(one=Value(1))
             .values("one")
@@ -93,20 +85,8 @@ class Entity(SluggedModel):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Rebuilding the linker's automaton is costly with a large gazetteer:
-        # only a new entity or a change of its names calls for it.
-        names_changed = getattr(self, "_loaded_names", None) != self.names
         super().save(*args, **kwargs)
-        page_cache.newsroom_changed()
-        if names_changed:
-            gazetteer_changed()
-            self._loaded_names = self.names
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        gazetteer_changed()
-        page_cache.newsroom_changed()
-        return result
+        self._loaded_names = self.names
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -120,6 +100,14 @@ class Entity(SluggedModel):
 
     def slug_source(self):
         return self.name
+
+    def get_absolute_url(self):
+        return slug_address(kinds.of(self).url_name, self.slug)
+
+    @property
+    def wikidata_url(self):
+        wikidata_id = getattr(self, "wikidata_id", "")
+        return f"{WIKIDATA}{wikidata_id}" if wikidata_id else ""
 
     def clean(self):
         super().clean()
@@ -135,6 +123,15 @@ class Entity(SluggedModel):
     def names(self):
         """Every name the entity is known by: its name first, then its aliases."""
         return [self.name, *self.aliases]
+
+    @property
+    def names_changed(self):
+        """Whether the names differ from those stored (always, for an entity not read back).
+
+        Rebuilding the linker's automaton is costly with a large gazetteer: only a
+        new entity or a change of its names calls for it.
+        """
+        return getattr(self, "_loaded_names", None) != self.names
 
 
 class SourceKind(models.TextChoices):
@@ -164,9 +161,6 @@ class Source(Entity):
             ),
         ]
 
-    def get_absolute_url(self):
-        return slug_address("articles:source", self.slug)
-
     def clean(self):
         super().clean()
         # Bylines resolve by name: two sources may not share one, whatever its case.
@@ -190,8 +184,11 @@ class Person(Entity):
     class Meta(Entity.Meta):
         verbose_name_plural = "people"
 
-    def get_absolute_url(self):
-        return slug_address("articles:person", self.slug)
+
+class PlaceQuerySet(EntityQuerySet):
+    def for_page(self):
+        # Up to the region of a district's city: the parent chain in one query.
+        return self.select_related("parent__parent__parent")
 
 
 class PlaceKind(models.TextChoices):
@@ -236,6 +233,8 @@ class Place(Entity):
         validators=[RegexValidator(r"^[1-9][0-9]*$", "A GeoNames id is a number.")],
     )
 
+    objects = EntityManager.from_queryset(PlaceQuerySet)()
+
     class Meta(Entity.Meta):
         constraints = [
             *Entity.Meta.constraints,
@@ -260,9 +259,6 @@ class Place(Entity):
                 name="articles_place_not_own_parent",
             ),
         ]
-
-    def get_absolute_url(self):
-        return slug_address("articles:place", self.slug)
 
     def clean(self):
         super().clean()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from articles import editorial
 from articles.models import Article
 from tests.browser.conftest import TIMEOUT_MS
 
@@ -62,8 +63,8 @@ def phone(new_context):
 @pytest.fixture
 def corrected_seed(seed, editor):
     """The seed newsroom with a public correction, so its markup is checked too."""
-    Article.objects.get().add_correction(
-        "An earlier version gave the wrong date for the meeting.", by=editor
+    editorial.correct(
+        Article.objects.get(), "An earlier version gave the wrong date for the meeting.", by=editor
     )
 
 

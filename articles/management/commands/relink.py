@@ -4,10 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from articles import editing, linking
-from articles.models import Article, EditConflict, Person, Place, Source
-
-ENTITY_MODELS = {"person": Person, "place": Place, "source": Source}
+from articles import editorial, kinds, linking
+from articles.models import Article, EditConflict
 
 
 class Command(BaseCommand):
@@ -53,7 +51,7 @@ class Command(BaseCommand):
                 elif render or (article.body and not article.body_html):
                     rendered += 1
                     if not dry_run:
-                        article.render_body()
+                        editorial.render(article)
             progress.update(len(batch))
         progress.close()
         verb = "would change" if dry_run else "changed"
@@ -68,8 +66,7 @@ class Command(BaseCommand):
             current = Article.objects.get(pk=article.pk)
             try:
                 with transaction.atomic():
-                    current.save_checked(expected_version=current.version)
-                    editing.saved(current, comment="Linked after names or aliases changed.")
+                    editorial.relink(current)
                 return
             except EditConflict:
                 continue
@@ -78,7 +75,8 @@ class Command(BaseCommand):
     def describe(self, additions):
         names = []
         for kind, ids in sorted(additions.items()):
-            model = ENTITY_MODELS[kind]
-            found = model.objects.filter(pk__in=ids).values_list("name", flat=True)
+            found = (
+                kinds.BY_NAME[kind].model.objects.filter(pk__in=ids).values_list("name", flat=True)
+            )
             names += [f"+{kind} {name}" for name in found]
         return ", ".join(names)

@@ -1,0 +1,345 @@
+"""What happens when an editor or a client acts on a story: one function per action.
+
+The admin, the API, the wire intake, the history views and the management
+commands call these functions and repeat none of their steps. Every action runs
+in one transaction, in the same order:
+
+1. check: the user may do this to this story, and the status move is legal
+   (the rules are the model's: ``can_be_edited_by``, ``check_transition``);
+2. claim: the story is still at the version the editor read (``Article.claim``),
+   so nobody's newer save is overwritten; a conflict raises ``EditConflict``;
+3. save the story;
+4. link: the links the editor set, the links they removed (remembered, so
+   linking never puts them back), and every entity the text names;
+5. render the reader HTML from the text and the links;
+6. record one revision: who, and one comment in one vocabulary whatever the
+   surface ("Published; changed headline and body.").
+
+What goes stale because of the rows written (cached pages, the gazetteer) is
+not decided here: receivers in ``invalidation.py`` follow every write.
+
+``by`` is the user acting; ``None`` is the system itself (a command, the shell),
+to which only the workflow applies.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from articles import history, kinds, linking, rendering
+from articles.models import Article, Status, WireOutcome
+from articles.models.articles import ACTIONS
+
+ADD_PERMISSION = "articles.add_article"
+DELETE_PERMISSION = "articles.delete_article"
+CORRECT_PERMISSION = "articles.add_correction"
+
+
+# Creating ---------------------------------------------------------------------------
+
+
+def create(article, *, by, links=None, from_wire=False):
+    """Save the new story ``article`` (unsaved, its fields set), linked to ``links``.
+
+    ``links`` is {link field: entities} as an editor chose them; the entities the
+    text names are linked too. A status other than draft is a move from draft
+    (an editor may create a story published).
+    """
+    _require(by is None or by.has_perm(ADD_PERMISSION), "You may not create stories.")
+    with transaction.atomic():
+        moved = _move(article, article.status, by=by) if article.status != Status.DRAFT else None
+        article.created_by = article.created_by or by
+        article.updated_by = by
+        verb = "Created from agency copy" if from_wire else "Created"
+        _commit(article, by=by, links=links, new=True, summary=[verb, moved])
+    return article
+
+
+# Editing and moving ---------------------------------------------------------------------
+
+
+def edit(article, *, by, expected_version, changes=None, links=None, status=None, correction=""):
+    """Change a story: its fields, its links, its status and a public correction, at once.
+
+    ``changes`` is {field: value}, ``links`` {link field: entities}; fields the
+    caller already set on ``article`` (a ModelForm does) count as changes too.
+    ``status`` (or a status set on ``article``) moves the story; publishing
+    without a time publishes now. ``correction`` adds a public correction.
+    """
+    return _edit(
+        article,
+        by=by,
+        expected_version=expected_version,
+        changes=changes,
+        links=links,
+        status=status,
+        correction=correction,
+    )
+
+
+def move(article, status, *, by, at=None, expected_version=None):
+    """Move the story to ``status`` alone; ``at`` is a publication time to set.
+
+    ``expected_version`` defaults to the version of this copy of the story.
+    """
+    changes = {"published_at": at} if at is not None else None
+    return _edit(
+        article,
+        by=by,
+        expected_version=article.version if expected_version is None else expected_version,
+        changes=changes,
+        status=status,
+    )
+
+
+def submit(article, *, by, expected_version=None):
+    return move(article, Status.REVIEW, by=by, expected_version=expected_version)
+
+
+def publish(article, *, by, at=None, expected_version=None):
+    """Publish now, at ``at``, or at the time already set (a future time schedules)."""
+    return move(article, Status.PUBLISHED, by=by, at=at, expected_version=expected_version)
+
+
+def unpublish(article, *, by, expected_version=None):
+    return move(article, Status.DRAFT, by=by, expected_version=expected_version)
+
+
+def archive(article, *, by, expected_version=None):
+    return move(article, Status.ARCHIVED, by=by, expected_version=expected_version)
+
+
+def correct(article, text, *, by, expected_version=None):
+    """Correct a published story in public: a dated note, and its modification time moves."""
+    return _edit(
+        article,
+        by=by,
+        expected_version=article.version if expected_version is None else expected_version,
+        correction=text,
+    )
+
+
+def accept_link(article, entity, *, by, expected_version):
+    """Link one entity the editor chose (a suggestion); a link they had removed comes back."""
+    kind = kinds.of(entity)
+    linked = list(getattr(article, kind.link_field).all())
+    return _edit(
+        article,
+        by=by,
+        expected_version=expected_version,
+        links={kind.link_field: [*linked, entity]},
+        summary=[f"Linked {entity.name}"],
+    )
+
+
+def relink(article):
+    """Link what the text names after entity names or aliases changed (the system's edit)."""
+    return _edit(
+        article,
+        by=None,
+        expected_version=article.version,
+        summary=["Linked after names or aliases changed"],
+    )
+
+
+def delete(article, *, by, expected_version):
+    """Delete the story; its last revision stays, so it can be recovered."""
+    _require(by is None or by.has_perm(DELETE_PERMISSION), "You may not delete stories.")
+    with transaction.atomic():
+        article.claim(expected_version)
+        history.record(article, by=by, comment="Deleted.")
+        article.delete()
+
+
+# History --------------------------------------------------------------------------------
+
+
+def restore(article, version, *, by, expected_version):
+    """Bring back ``version``'s text and links as a new revision.
+
+    Status and publication time stay as they are: moving a story in or out of
+    public view is a workflow decision, not an edit.
+    """
+    when = timezone.localtime(version.revision.date_created)
+    return _edit(
+        article,
+        by=by,
+        expected_version=expected_version,
+        changes=history.restorable_fields(version),
+        links=history.restorable_links(version),
+        summary=[f"Restored the revision of {when:%d %b %Y %H:%M}"],
+    )
+
+
+def recover(version, *, by):
+    """Bring a deleted story back, as a draft, from its last revision."""
+    _require(by is None or by.has_perm(DELETE_PERMISSION), "You may not recover stories.")
+    article = history.rebuilt_article(version)
+    article.updated_by = by
+    with transaction.atomic():
+        _commit(
+            article,
+            by=by,
+            links=history.restorable_links(version),
+            new=True,
+            summary=["Recovered after deletion, as a draft"],
+        )
+    return article
+
+
+# Agency updates ---------------------------------------------------------------------------
+
+
+def revise_from_wire(article, *, by, body, text, headline=""):
+    """Put an agency's update of a draft nobody has edited into the draft itself."""
+    return _edit(
+        article,
+        by=by,
+        expected_version=article.version,
+        changes=_agency_copy(article, body=body, text=text, headline=headline),
+        summary=["Revised in place by an agency update"],
+    )
+
+
+def accept_update(item, *, by):
+    """Apply a pending agency update to its story, as a new revision."""
+    with transaction.atomic():
+        article = Article.objects.get(pk=item.article_id)
+        _edit(
+            article,
+            by=by,
+            expected_version=article.version,
+            changes=_agency_copy(article, body=item.body, text=item.text),
+            summary=["Accepted an agency update"],
+        )
+        _decide(item, WireOutcome.ACCEPTED, by=by)
+    return article
+
+
+def ignore_update(item, *, by):
+    article = Article.objects.get(pk=item.article_id)
+    _require_editable(article, by)
+    _decide(item, WireOutcome.IGNORED, by=by)
+
+
+def _agency_copy(article, *, body, text, headline=""):
+    changes = {"body": body, "original_text": text}
+    # A machine-made headline follows the copy; an editor's headline stays.
+    if headline and article.headline_needs_review:
+        changes["headline"] = headline[:300]
+    return changes
+
+
+def _decide(item, outcome, *, by):
+    if item.outcome != WireOutcome.PENDING:
+        raise ValueError(f"This update was already {item.get_outcome_display().lower()}.")
+    item.outcome = outcome
+    item.decided_by = by
+    item.decided_at = timezone.now()
+    item.save(update_fields=["outcome", "decided_by", "decided_at"])
+
+
+# The steps ---------------------------------------------------------------------------------
+
+
+def _edit(
+    article,
+    *,
+    by,
+    expected_version,
+    changes=None,
+    links=None,
+    status=None,
+    correction="",
+    summary=(),
+):
+    _require_editable(article, by)
+    with transaction.atomic():
+        for name, value in (changes or {}).items():
+            setattr(article, name, value)
+        target = status or article.status
+        moved = _move(article, target, by=by) if target != article.stored_status else None
+        if correction:
+            correction = article.check_correction(correction)
+            _require(by is None or by.has_perm(CORRECT_PERMISSION), "You may not correct stories.")
+        article.claim(expected_version)
+        if correction:
+            article.corrections.create(text=correction, created_by=by)
+        if by is not None:
+            article.updated_by = by
+        _commit(
+            article,
+            by=by,
+            links=links,
+            summary=[*summary, moved, "Correction published" if correction else None],
+            moved=moved is not None,
+        )
+    return article
+
+
+def _move(article, status, *, by):
+    """Check and make the status move; the words history uses for it."""
+    article.move_to(status, by=by)
+    if article.is_scheduled:
+        when = timezone.localtime(article.published_at)
+        return f"Scheduled for {when:%d %b %Y %H:%M} ({when.tzname()})"
+    return ACTIONS[Status(status)].capitalize()
+
+
+def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
+    """Save, link, render and record: the steps every action ends with."""
+    changed = [] if new else article.changed_fields()
+    if moved:
+        changed = [name for name in changed if name not in ("status", "published_at")]
+    before = {} if new or links is None else _linked(article)
+    article.save(force_insert=new and article.pk is not None)
+    if links is not None:
+        for field, entities in links.items():
+            getattr(article, field).set(entities)
+        after = _linked(article)
+        linking.remember_rejections(article, before=before, after=after)
+        changed += [
+            kind.link_field
+            for kind in kinds.LINKED_FROM_TEXT
+            if before.get(kind.name, set()) != after.get(kind.name, set()) and not new
+        ]
+    linking.link_article(article, new=new and not links)
+    render(article)
+    history.record(article, by=by, comment=_comment(summary, changed))
+
+
+def _linked(article):
+    return {kind: linked for kind, (linked, _) in linking.current_links(article).items()}
+
+
+def render(article):
+    """Render the story's reader HTML again from its text and links, and store it.
+
+    Derived from what is saved, so it is written on its own and is not an edit:
+    no new version, no revision (``relink --render`` after rendering changed).
+    """
+    article.body_html = rendering.render_body(
+        article.body, find_mentions=linking.find_mentions, links=linking.mention_links(article)
+    )
+    Article.objects.filter(pk=article.pk).update(body_html=article.body_html)
+
+
+def _comment(summary, changed):
+    """One sentence for the history: "Published; changed headline and body."."""
+    parts = [part for part in summary if part]
+    if changed:
+        labels = [history.label(name) for name in dict.fromkeys(changed)]
+        listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        parts.append(f"{'changed' if parts else 'Changed'} {listed}")
+    if not parts:
+        return "Saved without changes."
+    return "; ".join(parts) + "."
+
+
+def _require(allowed, message):
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_editable(article, by):
+    _require(by is None or article.can_be_edited_by(by), "You may not change this story.")
