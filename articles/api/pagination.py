@@ -19,26 +19,13 @@ class CheckedPageSize:
 class ArticleCursorPagination(CheckedPageSize, CursorPagination):
     """Opaque cursors: stable while stories are being published, and no COUNT of the table.
 
-    ``page_size`` up to 100 (default 20). The order follows ``ordering``
-    (validated by the filters); by publication time, a story with none yet
-    (a draft, for clients that see drafts) sorts by its creation time.
+    ``page_size`` up to 100 (default 20). The order is the view's ordering
+    filter's (filters.ArticleOrdering), which the cursor reads as designed.
     """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    SORT_KEYS = {"published_at": "published_or_created"}
-
-    def get_ordering(self, request, queryset, view):
-        requested = request.query_params.get("ordering")
-        if requested:
-            descending = requested.startswith("-")
-            field = requested.lstrip("-")
-            key = self.SORT_KEYS.get(field, field)
-            return (f"-{key}", "-id") if descending else (key, "id")
-        if request.query_params.get("search"):
-            return ("-search_rank", "-id")
-        return ("-published_or_created", "-id")
 
 
 class EntityPagination(CheckedPageSize, PageNumberPagination):
