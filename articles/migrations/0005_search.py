@@ -15,7 +15,52 @@ these triggers with the old table; the app puts them back after every migrate
 
 from django.db import migrations
 
-from articles.search import POSTGRESQL_TRIGGERS, SQLITE_TRIGGERS
+# The triggers as created here; articles/search.py keeps the current ones and
+# puts them back after every migrate.
+POSTGRESQL_TRIGGERS = [
+    """
+    CREATE OR REPLACE TRIGGER articles_article_search_insert BEFORE INSERT ON articles_article
+    FOR EACH ROW EXECUTE FUNCTION articles_article_search_trigger()
+    """,
+    """
+    CREATE OR REPLACE TRIGGER articles_article_search_update
+    BEFORE UPDATE OF headline, summary, body ON articles_article
+    FOR EACH ROW WHEN (
+        OLD.headline IS DISTINCT FROM NEW.headline
+        OR OLD.summary IS DISTINCT FROM NEW.summary
+        OR OLD.body IS DISTINCT FROM NEW.body
+    )
+    EXECUTE FUNCTION articles_article_search_trigger()
+    """,
+]
+
+SQLITE_TRIGGERS = [
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_insert AFTER INSERT ON articles_article BEGIN
+        INSERT INTO articles_article_fts (rowid, headline, summary, body)
+        VALUES (new.id, new.headline, new.summary, new.body);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_delete AFTER DELETE ON articles_article BEGIN
+        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body)
+        VALUES ('delete', old.id, old.headline, old.summary, old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_update AFTER UPDATE OF headline, summary, body
+    ON articles_article
+    WHEN old.headline IS NOT new.headline
+        OR old.summary IS NOT new.summary
+        OR old.body IS NOT new.body
+    BEGIN
+        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body)
+        VALUES ('delete', old.id, old.headline, old.summary, old.body);
+        INSERT INTO articles_article_fts (rowid, headline, summary, body)
+        VALUES (new.id, new.headline, new.summary, new.body);
+    END
+    """,
+]
 
 POSTGRESQL_FORWARD = [
     "ALTER TABLE articles_article ADD COLUMN search_vector tsvector",
