@@ -313,10 +313,32 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "newsroom.logins.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "newsroom.logins.client_ip"
 # Behind a load balancer the client's address is in X-Forwarded-For: this many
-# proxies of ours append to it (0: use the socket's address).
+# proxies of ours append to it (0: use the socket's address). Whatever lies to
+# the left of what they appended is the client's word, and never trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+def client_address_settings(proxies):
+    """How django-axes (through django-ipware) and DRF's throttles find the client's address.
+
+    ipware counts only the proxies whose own addresses are in the header (the
+    last one's is the socket's); DRF counts every proxy that appended to it.
+    """
+    if not proxies:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "NUM_PROXIES": 0}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": proxies - 1,
+        "NUM_PROXIES": proxies,
+    }
+
+
+CLIENT_ADDRESS = client_address_settings(TRUSTED_PROXY_COUNT)
+# Addresses a client put to the left of our proxies' are allowed, and ignored.
+IPWARE_STRICT = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = CLIENT_ADDRESS["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_COUNT = CLIENT_ADDRESS.get("AXES_IPWARE_PROXY_COUNT")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -339,6 +361,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key anonymous clients by address: the one our outermost proxy saw.
+    "NUM_PROXIES": CLIENT_ADDRESS["NUM_PROXIES"],
     "URL_FORMAT_OVERRIDE": "format",
 }
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 
+from newsroom import settings as newsroom_settings
 from newsroom.request_log import JSONFormatter
 from tests.factories import ArticleFactory, UserFactory
 
@@ -80,7 +81,11 @@ class TestAdminLockout:
         assert admin_login(client, PASSWORD).status_code == status.HTTP_302_FOUND
 
     def test_behind_a_trusted_proxy_the_forwarded_address_counts(self, client, desk_user, settings):
-        settings.TRUSTED_PROXY_COUNT = 1
+        behind_one_proxy = newsroom_settings.client_address_settings(1)
+        settings.AXES_IPWARE_META_PRECEDENCE_ORDER = behind_one_proxy[
+            "AXES_IPWARE_META_PRECEDENCE_ORDER"
+        ]
+        settings.AXES_IPWARE_PROXY_COUNT = behind_one_proxy["AXES_IPWARE_PROXY_COUNT"]
         for n in range(settings.LOGIN_FAILURE_LIMIT):
             # An attacker's made-up address to the left changes nothing.
             admin_login(client, "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.9")
