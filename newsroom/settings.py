@@ -183,9 +183,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, process-local memory otherwise. Several
 # app servers need Redis: cached pages, throttles and the gazetteer version are
-# shared through it. An unreachable Redis is a miss, never an error page
-# (newsroom/cache.py): each call gives up after REDIS_TIMEOUT_SECONDS, and
-# Redis is left alone for REDIS_RETRY_SECONDS before it is tried again.
+# shared through it. The backend is django-redis's (newsroom/cache.py), where
+# an unreachable Redis is a miss, never an error page: each call gives up after
+# REDIS_TIMEOUT_SECONDS, and Redis is left alone for REDIS_RETRY_SECONDS before
+# it is tried again.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.5)
@@ -195,9 +196,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
-                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-                "socket_timeout": REDIS_TIMEOUT_SECONDS,
-                "retry_seconds": env_float("REDIS_RETRY_SECONDS", 5),
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": env_float("REDIS_RETRY_SECONDS", 5),
             },
         }
     }

@@ -19,6 +19,7 @@ from django.db import connections, router
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_redis import get_redis_connection
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article
@@ -37,7 +38,7 @@ def redis_cache(location, **options):
             "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": "newsroom-test",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, **options},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, **options},
         }
     }
 
@@ -72,7 +73,7 @@ def real_redis(settings):
 @pytest.fixture
 def dead_redis(settings, caplog):
     """REDIS_URL pointing at a closed port, as settings.py would configure it."""
-    settings.CACHES = redis_cache("redis://127.0.0.1:1/15", retry_seconds=5)
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/15", RETRY_SECONDS=5)
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     caplog.set_level(logging.INFO, logger=CACHE_LOGGER)
     return caplog
@@ -119,7 +120,7 @@ def own_redis(settings):
         server.wait(timeout=10)
 
     start()
-    settings.CACHES = redis_cache(url, retry_seconds=0)
+    settings.CACHES = redis_cache(url, RETRY_SECONDS=0)
     yield start, stop
     while servers:
         stop()
@@ -229,11 +230,11 @@ class TestRealRedis:
         assert cache.get("story") is None
 
     def test_one_client_serves_every_call(self, real_redis):
-        client = cache._cache.get_client(write=True)
+        client = get_redis_connection(write=True)
         cache.set("reused", 1)
         assert cache.get("reused") == 1
-        assert cache._cache.get_client(write=True) is client
-        assert cache._cache.get_client() is client  # one server: reads use it too
+        assert get_redis_connection(write=True) is client
+        assert get_redis_connection(write=False) is client  # one server: reads use it too
 
     def test_incr_of_a_missing_key_raises_value_error(self, real_redis):
         with pytest.raises(ValueError):
@@ -263,7 +264,7 @@ class TestRealRedis:
         self, own_redis, settings, caplog
     ):
         start, stop = own_redis
-        settings.CACHES = redis_cache(settings.CACHES["default"]["LOCATION"], retry_seconds=60)
+        settings.CACHES = redis_cache(settings.CACHES["default"]["LOCATION"], RETRY_SECONDS=60)
         caplog.set_level(logging.INFO, logger=CACHE_LOGGER)
         stop()
         assert cache.get("key") is None

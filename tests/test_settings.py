@@ -116,9 +116,9 @@ def test_redis_gives_a_resilient_cache_and_sessions_kept_in_the_database():
     assert cache["BACKEND"] == "newsroom.cache.ResilientRedisCache"
     assert cache["LOCATION"] == PRODUCTION["REDIS_URL"]
     assert cache["OPTIONS"] == {
-        "socket_connect_timeout": 0.2,
-        "socket_timeout": 0.2,
-        "retry_seconds": 5,
+        "SOCKET_CONNECT_TIMEOUT": 0.2,
+        "SOCKET_TIMEOUT": 0.2,
+        "RETRY_SECONDS": 5,
     }
     assert sessions == "django.contrib.sessions.backends.cached_db"
 
