@@ -21,7 +21,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from articles import intake, synthetic
 from articles.models import Article, EditConflict, WireOutcome
@@ -39,16 +38,13 @@ def wire_copy(rng):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_queue_or_conflict_and_never_fail(seed, editor, monkeypatch):
+def test_concurrent_writers_queue_or_conflict_and_never_fail(seed, editor):
     """Admin saves, API writes and wire intake at once, for a few seconds.
 
     On SQLite every writer waits its turn (IMMEDIATE transactions, busy
     timeout): nobody sees "database is locked". Two saves of the same version
     end in one save and one clean conflict, so no save is lost.
     """
-    # Rates are read once, at import, by DRF (and an earlier test may leave its own):
-    # the point here is the database, so nothing is throttled.
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
     shared = [ArticleFactory(body=f"Story {n} from Baku.") for n in range(3)]
     stop_at = time.monotonic() + WRITING_SECONDS
     outcomes, errors, lock = [], [], threading.Lock()

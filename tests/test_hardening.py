@@ -90,23 +90,6 @@ class TestAdminLockout:
         assert other.status_code == status.HTTP_302_FOUND
 
 
-@pytest.fixture
-def configured_throttle_rates():
-    """The API's rates, whatever an earlier test left on DRF's throttle classes.
-
-    (test_api's throttle test leaves its 2/minute on SimpleRateThrottle, and
-    these tests make more anonymous requests than that.)
-    """
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    left = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    yield
-    SimpleRateThrottle.THROTTLE_RATES = left
-
-
-@pytest.mark.usefixtures("configured_throttle_rates")
 class TestTokenEndpoint:
     def test_a_username_and_password_get_the_users_token(self, client, desk_user):
         response = token_login(client, PASSWORD)
