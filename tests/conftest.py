@@ -68,6 +68,18 @@ def reporter(roles):
 
 
 @pytest.fixture
+def partner(roles):
+    """An API client in the Partner group: published stories before their time."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="partner")
+    user.groups.add(Group.objects.get(name="Partner"))
+    return user
+
+
+@pytest.fixture
 def seed(db):
     """The seed newsroom from fixtures/, as `make run` loads it."""
     call_command("loaddata", "fixtures/newsroom.json", verbosity=0)

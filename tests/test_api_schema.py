@@ -16,7 +16,6 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -29,6 +28,7 @@ from articles.api.filters import ArticleFilter
 from articles.models import Article, Person, Place, Source, Status
 from newsroom.wsgi import application
 from tests.factories import ArticleFactory
+from tests.helpers import token_for
 from tests.test_ninjs import NINJS, ninjs_errors
 
 ARTICLE_PARAMETERS = {
@@ -210,7 +210,7 @@ def newsroom(seed, in_process):
 
 @pytest.fixture
 def editor_token(editor):
-    return Token.objects.create(user=editor).key
+    return token_for(editor)
 
 
 def aim(case):

@@ -8,12 +8,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from itertools import count
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -25,9 +23,9 @@ from rest_framework.test import APIClient
 from articles import intake, synthetic
 from articles.models import Article, EditConflict, WireOutcome
 from tests.factories import ArticleFactory
-from tests.test_admin import change_url, form_data
+from tests.helpers import change_url, manage, start_manage
+from tests.test_admin import form_data
 
-ROOT = Path(__file__).resolve().parent.parent
 WRITING_SECONDS = 3
 SEED_PLACES = ["Ganja", "Mingachevir", "Khizi", "Absheron", "Baku", "Armenia", "Azerbaijan"]
 
@@ -208,25 +206,16 @@ def scratch_database(tmp_path):
         subprocess.run(["dropdb", *options, "--if-exists", "--force", name], env=env, check=True)
 
 
-def manage(*args, database_url, **kwargs):
+def on_database(database_url):
+    """The test run's environment, on ``database_url`` and without its Redis."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
+    return {**env, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
 
 
 def finished(*args, database_url):
-    process = manage(*args, database_url=database_url)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    return out
+    result = manage(*args, env=on_database(database_url))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def integrity(database_url, watermark):
@@ -252,8 +241,8 @@ def test_a_killed_import_leaves_no_half_article_and_a_rerun_finishes(scratch_dat
     ).strip()
 
     # -v 2 reports each file once its transaction has committed.
-    first = manage(
-        "import_wire", str(folder), "--no-progress", "-v", "2", database_url=scratch_database
+    first = start_manage(
+        "import_wire", str(folder), "--no-progress", "-v", "2", env=on_database(scratch_database)
     )
     try:
         reported = 0

@@ -15,9 +15,9 @@ from rest_framework import status
 from rest_framework.authtoken.models import Token
 
 from newsroom.request_log import JSONFormatter
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import PASSWORD, ArticleFactory, UserFactory
+from tests.helpers import api
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 LOGIN = "/admin/login/"
 TOKEN = "/api/v1/auth/token/"
 
@@ -289,8 +289,7 @@ class TestRequestLog:
         assert response["X-Request-ID"] == line["request_id"]
 
     def test_the_api_user_behind_a_token(self, editor, request_log):
-        token = Token.objects.create(user=editor)
-        Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/articles/")
+        api(editor).get("/api/v1/articles/")
         [line] = logged(request_log)
         assert line["user_id"] == editor.pk
 
