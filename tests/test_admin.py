@@ -23,14 +23,11 @@ from tests.factories import (
     UserFactory,
     staff,
 )
+from tests.helpers import change_url
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def client_for(user):

@@ -4,7 +4,7 @@ roles, limits and errors."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 from rest_framework import status
@@ -20,6 +20,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.helpers import api
 from tests.seed import SEED_FILE as SEED
 from tests.seed import SEED_PLACES
 
@@ -27,14 +28,6 @@ pytestmark = pytest.mark.django_db
 
 ARTICLES = "/api/v1/articles/"
 SAMPLES = SEED.parent.parent.parent / "tests" / "wire"
-
-
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def ids(response):
@@ -51,13 +44,6 @@ def detail_url(article):
 
 def at(hours):
     return timezone.now() + timedelta(hours=hours)
-
-
-@pytest.fixture
-def partner(roles):
-    user = UserFactory(username="partner")
-    user.groups.add(Group.objects.get(name="Partner"))
-    return user
 
 
 @pytest.fixture

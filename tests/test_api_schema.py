@@ -16,7 +16,6 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -29,6 +28,7 @@ from articles.api.filters import ArticleFilter
 from articles.models import Article, Person, Place, Source, Status
 from newsroom.wsgi import application
 from tests.factories import ArticleFactory
+from tests.helpers import token_for
 from tests.test_ninjs import NINJS, ninjs_errors
 
 ARTICLE_PARAMETERS = {
@@ -210,7 +210,7 @@ def newsroom(seed, in_process):
 
 @pytest.fixture
 def editor_token(editor):
-    return Token.objects.create(user=editor).key
+    return token_for(editor)
 
 
 def aim(case):
@@ -280,17 +280,32 @@ def call(path, method, *, editor_token=None, **case):
     return response
 
 
+def error_fields(response):
+    """The parameters or fields a 400 names, in the one error shape."""
+    return set(response.json()["error"]["fields"])
+
+
 def test_errors_asked_for_as_ninjs_come_as_json(newsroom):
-    call("/api/v1/articles/{id}/", "GET", path_parameters={"id": 0}, query={"format": "ninjs"})
+    response = call(
+        "/api/v1/articles/{id}/", "GET", path_parameters={"id": 0}, query={"format": "ninjs"}
+    )
+
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert content_type(response) == "application/json"
 
 
 def test_ninjs_bodies_are_documented(newsroom):
     pk = Article.objects.public().get().pk
-    call("/api/v1/articles/{id}/", "GET", path_parameters={"id": pk}, query={"format": "ninjs"})
+    response = call(
+        "/api/v1/articles/{id}/", "GET", path_parameters={"id": pk}, query={"format": "ninjs"}
+    )
+
+    assert response.status_code == status.HTTP_200_OK
+    assert is_ninjs(response)
 
 
 def test_an_unknown_format_on_post_is_a_documented_404(newsroom):
-    call(
+    response = call(
         "/api/v1/articles/",
         "POST",
         query={"format": "xml"},
@@ -298,9 +313,11 @@ def test_an_unknown_format_on_post_is_a_documented_404(newsroom):
         media_type="application/json",
     )
 
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+
 
 def test_a_write_asking_for_ninjs_reads_json(newsroom, editor_token):
-    call(
+    response = call(
         "/api/v1/articles/",
         "POST",
         editor_token=editor_token,
@@ -309,19 +326,27 @@ def test_a_write_asking_for_ninjs_reads_json(newsroom, editor_token):
         media_type="application/json",
     )
 
+    assert response.status_code == status.HTTP_201_CREATED
+    assert Article.objects.filter(headline="Hello").count() == 1
+
 
 def test_an_unknown_parameter_on_delete_is_a_documented_400(newsroom, editor_token):
-    call(
+    pk = Article.objects.public().get().pk
+    response = call(
         "/api/v1/articles/{id}/",
         "DELETE",
         editor_token=editor_token,
-        path_parameters={"id": Article.objects.public().get().pk},
+        path_parameters={"id": pk},
         query={"x": "1"},
     )
 
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert error_fields(response) == {"x"}
+    assert Article.objects.filter(pk=pk).exists()
+
 
 def test_a_duplicate_source_name_is_a_400(newsroom, editor_token):
-    call(
+    response = call(
         "/api/v1/sources/",
         "POST",
         editor_token=editor_token,
@@ -329,15 +354,21 @@ def test_a_duplicate_source_name_is_a_400(newsroom, editor_token):
         media_type="application/json",
     )
 
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert error_fields(response) == {"name"}
+
 
 def test_a_created_entity_has_its_article_count(newsroom, editor_token):
-    call(
+    response = call(
         "/api/v1/people/",
         "POST",
         editor_token=editor_token,
         body={"name": "Ilham Aliyev"},
         media_type="application/json",
     )
+
+    assert response.status_code == status.HTTP_201_CREATED
+    assert response.json()["article_count"] == 0
 
 
 @pytest.mark.parametrize(
@@ -349,7 +380,10 @@ def test_a_created_entity_has_its_article_count(newsroom, editor_token):
     ],
 )
 def test_a_moment_out_of_range_is_a_400(newsroom, path, name, value):
-    assert call(path, "GET", query={name: value}).status_code == 400
+    response = call(path, "GET", query={name: value})
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert error_fields(response) == {name}
 
 
 @pytest.mark.parametrize(
@@ -361,4 +395,7 @@ def test_a_moment_out_of_range_is_a_400(newsroom, path, name, value):
     ],
 )
 def test_a_zone_no_database_can_store_is_a_400(newsroom, path, name):
-    assert call(path, "GET", query={name: "2020-01-01T00:00:00-21:13"}).status_code == 400
+    response = call(path, "GET", query={name: "2020-01-01T00:00:00-21:13"})
+
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert error_fields(response) == {name}

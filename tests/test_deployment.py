@@ -4,7 +4,6 @@ read replica and static files, each against the real thing."""
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import time
 from datetime import timedelta
@@ -20,14 +19,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_redis import get_redis_connection
-from rest_framework.authtoken.models import Token
 
 from articles.models import Article
 from newsroom.routers import REPLICA
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, SourceFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ArticleFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+    UserFactory,
+)
+from tests.helpers import api, free_port
 
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
-PASSWORD = "correct horse battery staple"  # the factories' password
 CACHE_LOGGER = "newsroom.cache"
 
 
@@ -77,12 +82,6 @@ def dead_redis(settings, caplog):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     caplog.set_level(logging.INFO, logger=CACHE_LOGGER)
     return caplog
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -195,8 +194,7 @@ class TestRedisDown:
         assert client.get(person.get_absolute_url(), follow=True).status_code == 200
 
     def test_api_throttles_and_tokens_still_answer(self, newsroom, editor, dead_redis):
-        token = Token.objects.create(user=editor)
-        client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client = api(editor)
         assert client.get("/api/v1/articles/?status=draft").status_code == 200
 
     def test_the_cache_api_answers_as_an_empty_cache(self, dead_redis):
@@ -346,8 +344,7 @@ class TestReadReplica:
 
     def test_an_authenticated_api_request_reads_from_the_primary(self, replica, editor):
         ArticleFactory()
-        token = Token.objects.create(user=editor)
-        client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client = api(editor)
         response, primary, secondary = queries_by_alias(
             lambda: client.get("/api/v1/articles/?status=draft")
         )
@@ -364,8 +361,7 @@ class TestReadReplica:
         assert (primary > 0, secondary) == (True, 0)
 
     def test_an_authenticated_api_write_goes_to_the_primary(self, replica, editor):
-        token = Token.objects.create(user=editor)
-        client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client = api(editor)
         response, primary, secondary = queries_by_alias(
             lambda: client.post(
                 "/api/v1/articles/", {"headline": "From the desk"}, content_type="application/json"

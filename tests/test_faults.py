@@ -8,12 +8,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from itertools import count
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -21,14 +19,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from articles import editorial, intake, synthetic
 from articles.models import Article, EditConflict, WireOutcome
 from tests.factories import ArticleFactory
-from tests.test_admin import change_url, form_data
+from tests.helpers import change_url, manage, start_manage
+from tests.test_admin import form_data
 
-ROOT = Path(__file__).resolve().parent.parent
 WRITING_SECONDS = 3
 SEED_PLACES = ["Ganja", "Mingachevir", "Khizi", "Absheron", "Baku", "Armenia", "Azerbaijan"]
 
@@ -39,16 +36,13 @@ def wire_copy(rng):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_queue_or_conflict_and_never_fail(seed, editor, monkeypatch):
+def test_concurrent_writers_queue_or_conflict_and_never_fail(seed, editor):
     """Admin saves, API writes and wire intake at once, for a few seconds.
 
     On SQLite every writer waits its turn (IMMEDIATE transactions, busy
     timeout): nobody sees "database is locked". Two saves of the same version
     end in one save and one clean conflict, so no save is lost.
     """
-    # Rates are read once, at import, by DRF (and an earlier test may leave its own):
-    # the point here is the database, so nothing is throttled.
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
     shared = [ArticleFactory(body=f"Story {n} from Baku.") for n in range(3)]
     stop_at = time.monotonic() + WRITING_SECONDS
     outcomes, errors, lock = [], [], threading.Lock()
@@ -212,25 +206,16 @@ def scratch_database(tmp_path):
         subprocess.run(["dropdb", *options, "--if-exists", "--force", name], env=env, check=True)
 
 
-def manage(*args, database_url, **kwargs):
+def on_database(database_url):
+    """The test run's environment, on ``database_url`` and without its Redis."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
+    return {**env, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
 
 
 def finished(*args, database_url):
-    process = manage(*args, database_url=database_url)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    return out
+    result = manage(*args, env=on_database(database_url))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def integrity(database_url, watermark):
@@ -256,8 +241,8 @@ def test_a_killed_import_leaves_no_half_article_and_a_rerun_finishes(scratch_dat
     ).strip()
 
     # -v 2 reports each file once its transaction has committed.
-    first = manage(
-        "import_wire", str(folder), "--no-progress", "-v", "2", database_url=scratch_database
+    first = start_manage(
+        "import_wire", str(folder), "--no-progress", "-v", "2", env=on_database(scratch_database)
     )
     try:
         reported = 0

@@ -16,9 +16,9 @@ from rest_framework.authtoken.models import Token
 
 from newsroom import settings as newsroom_settings
 from newsroom.request_log import JSONFormatter
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import PASSWORD, ArticleFactory, UserFactory
+from tests.helpers import api
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 LOGIN = "/admin/login/"
 TOKEN = "/api/v1/auth/token/"
 
@@ -95,23 +95,6 @@ class TestAdminLockout:
         assert other.status_code == status.HTTP_302_FOUND
 
 
-@pytest.fixture
-def configured_throttle_rates():
-    """The API's rates, whatever an earlier test left on DRF's throttle classes.
-
-    (test_api's throttle test leaves its 2/minute on SimpleRateThrottle, and
-    these tests make more anonymous requests than that.)
-    """
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    left = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    yield
-    SimpleRateThrottle.THROTTLE_RATES = left
-
-
-@pytest.mark.usefixtures("configured_throttle_rates")
 class TestTokenEndpoint:
     def test_a_username_and_password_get_the_users_token(self, client, desk_user):
         response = token_login(client, PASSWORD)
@@ -311,8 +294,7 @@ class TestRequestLog:
         assert response["X-Request-ID"] == line["request_id"]
 
     def test_the_api_user_behind_a_token(self, editor, request_log):
-        token = Token.objects.create(user=editor)
-        Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/articles/")
+        api(editor).get("/api/v1/articles/")
         [line] = logged(request_log)
         assert line["user_id"] == editor.pk
 

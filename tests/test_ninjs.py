@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from rest_framework import status
@@ -16,7 +15,7 @@ from rest_framework import status
 from articles import editorial
 from articles.api.serializers import ArticleSerializer
 from articles.models import Article, Status
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, UserFactory
+from tests.factories import ArticleFactory, PersonFactory, PlaceFactory
 
 NINJS = "application/vnd.iptc.ninjs+json"
 SCHEMA = json.loads((Path(__file__).parent / "ninjs" / "ninjs-2.1-subset.schema.json").read_text())
@@ -59,14 +58,6 @@ def ninjs_errors(document):
 
 def when(text):
     return datetime.fromisoformat(text)
-
-
-@pytest.fixture
-def partner(roles):
-    """An API client in the Partner group: published stories before their time."""
-    user = UserFactory(username="partner")
-    user.groups.add(Group.objects.get(name="Partner"))
-    return user
 
 
 @pytest.fixture

@@ -2,13 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import manage
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -19,8 +16,9 @@ PRODUCTION = {
 }
 
 
-def manage(*args, env):
-    # Drop what the test run itself sets, so each case starts from a bare environment.
+def bare(env):
+    """``env`` over this environment less what the test run itself sets, so each case
+    starts from a bare environment."""
     ours = {
         "SECRET_KEY",
         "DEBUG",
@@ -30,38 +28,30 @@ def manage(*args, env):
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "REQUEST_LOG",
     }
-    base = {k: v for k, v in os.environ.items() if k not in ours}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return {**{k: v for k, v in os.environ.items() if k not in ours}, **env}
 
 
 def test_check_is_clean():
-    result = manage("check", env={"DEBUG": "1"})
+    result = manage("check", env=bare({"DEBUG": "1"}))
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
 def test_check_deploy_is_clean_in_production():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=bare(PRODUCTION))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = manage("check", env=env)
+    result = manage("check", env=bare(env))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_a_bad_boolean_is_a_clear_error():
-    result = manage("check", env={**PRODUCTION, "DEBUG": "maybe"})
+    result = manage("check", env=bare({**PRODUCTION, "DEBUG": "maybe"}))
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
 
@@ -90,7 +80,7 @@ def settings_of(env, *expressions):
         "import json; from django.conf import settings; "
         f"print(json.dumps([{', '.join(expressions)}], default=str))"
     )
-    result = manage("shell", "--no-imports", "-c", code, env=env)
+    result = manage("shell", "--no-imports", "-c", code, env=bare(env))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -102,7 +92,7 @@ def test_check_deploy_is_clean_with_every_production_option():
         "STATIC_MANIFEST": "1",
         "TRUSTED_PROXY_COUNT": "1",
     }
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=bare(env))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -178,7 +168,7 @@ def test_login_limits_and_static_files_from_the_environment():
 
 
 def test_a_bad_number_is_a_clear_error():
-    result = manage("check", env={**PRODUCTION, "REDIS_TIMEOUT_SECONDS": "soon"})
+    result = manage("check", env=bare({**PRODUCTION, "REDIS_TIMEOUT_SECONDS": "soon"}))
     assert result.returncode != 0
     assert "REDIS_TIMEOUT_SECONDS must be a number" in result.stderr
 
@@ -189,7 +179,7 @@ def test_each_request_is_one_json_line_on_stdout():
         "Client(HTTP_HOST='localhost').get('/healthz', HTTP_X_REQUEST_ID='probe-1')"
     )
     env = {"DEBUG": "0", "SECRET_KEY": PRODUCTION["SECRET_KEY"], "SECURE_SSL_REDIRECT": "0"}
-    result = manage("shell", "--no-imports", "-c", code, env=env)
+    result = manage("shell", "--no-imports", "-c", code, env=bare(env))
     assert result.returncode == 0, result.stderr
     [line] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert line["logger"] == "newsroom.requests"

@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread from the
 # first browser test to the end of the session, so Django would refuse every ORM call made
@@ -26,7 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 10_000
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -87,10 +87,6 @@ def login():
         return page
 
     return sign_in
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def save(page, button="Save"):

@@ -4,8 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.browser.conftest import change_url, save
+from tests.browser.conftest import save
 from tests.factories import ArticleFactory
+from tests.helpers import change_url
 
 ADD_ARTICLE = "/admin/articles/article/add/"
 

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article
-from tests.browser.conftest import change_url, save
+from tests.browser.conftest import save
 from tests.factories import ArticleFactory, staff
+from tests.helpers import change_url
 
 
 @pytest.fixture

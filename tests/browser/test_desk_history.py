@@ -8,8 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.browser.conftest import change_url, save
+from tests.browser.conftest import save
 from tests.factories import ArticleFactory
+from tests.helpers import change_url
 
 CHANGELIST = "/admin/articles/article/"
 
