@@ -24,7 +24,7 @@ def timed(function):
 def bench_linking():
     """Articles per second, 600-word articles, gazetteers of 10 and 100,000 entities."""
     from articles import synthetic
-    from articles.linking import Entity, Gazetteer
+    from articles.matching import Entity, Gazetteer
 
     rng = synthetic.generator(1)
     seed_entities = [Entity("place", n, synthetic.name(rng, words=1), ()) for n in range(1, 6)] + [
