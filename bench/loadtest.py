@@ -2,12 +2,13 @@
 
 Gunicorn (newsroom/gunicorn.py, default workers) serves a generated newsroom
 in a scratch PostgreSQL database (dropped afterwards), twice: with Redis as
-the cache (a throwaway redis-server, not the shared one) and with each
-worker's own memory cache. Locust, headless on the same machine, keeps a fixed
-number of clients asking from 127.0.0.1 for a fixed time, mixing reader pages,
-searches and API lists. Prints requests/s and p50/p95 latency per kind of
-request, writes bench/results/loadtest.json, and exits 1 if any request got
-an error status (400 or more) or no answer, or the server logged an error.
+the cache (a throwaway redis-server, not the shared one) and with the
+database's cache table (what a site without Redis shares). Locust, headless
+on the same machine, keeps a fixed number of clients asking from 127.0.0.1
+for a fixed time, mixing reader pages, searches and API lists. Prints
+requests/s and p50/p95 latency per kind of request, writes
+bench/results/loadtest.json, and exits 1 if any request got an error status
+(400 or more) or no answer, or the server logged an error.
 """
 
 import argparse
@@ -117,7 +118,7 @@ def main():
         generate(env, articles=options.articles, people=500, places=500)
         targets_path = folder / "targets.json"
         targets_path.write_text(json.dumps(targets(env)))
-        for label, redis_url in [("Redis", redis.url), ("memory cache", None)]:
+        for label, redis_url in [("Redis", redis.url), ("database cache", None)]:
             log_path = RESULTS / f"loadtest-{label.replace(' ', '-')}.log"
             with Site(site_env(database_url, redis_url), log_path=log_path) as site:
                 figures, failures = run_locust(

@@ -259,6 +259,7 @@ def scratch_database(server, name):
 
 def generate(env, *, articles, people, places, seed=1):
     manage("migrate", "--noinput", env=env)
+    manage("createcachetable", env=env)  # the cache of a site served without Redis
     manage(
         "generate_newsroom",
         f"--articles={articles}",

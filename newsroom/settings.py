@@ -206,13 +206,34 @@ if REDIS_URL:
     # signed in when Redis restarts or is flushed, and a dead Redis only makes
     # the session read a query.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+# Without Redis, several processes must still share one cache: each keeping its
+# own would serve a story retracted in another for the pages' lifetime, and
+# count throttles and see entity changes alone. So production (DEBUG off) uses
+# the database's cache table (`manage.py createcachetable`, run by `make serve`);
+# CACHE_BACKEND=memory keeps one in each process, for one process only
+# (runserver, the tests), and `check --deploy` warns about it.
+CACHE_BACKEND = (
+    "redis" if REDIS_URL else env_str("CACHE_BACKEND", "memory" if DEBUG else "database")
+)
+if CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
+        }
+    }
+elif CACHE_BACKEND == "memory":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
         }
     }
+elif CACHE_BACKEND != "redis":
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND must be database or memory (or set REDIS_URL), not {CACHE_BACKEND!r}"
+    )
 
 # django-axes counts failed logins per username and address; the first backend
 # refuses a locked-out login before the password is even checked.
@@ -229,6 +250,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# One way of writing dates and times across the desk (newsroom/formats/).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

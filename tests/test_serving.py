@@ -33,7 +33,8 @@ def get(url):
 def served(tmp_path):
     """The site under gunicorn on a free port, on a fresh SQLite database."""
     port = free_port()
-    ours = {"REDIS_URL", "BIND", "STATIC_MANIFEST"}
+    # As production runs without Redis: the cache is the database's table, shared.
+    ours = {"REDIS_URL", "BIND", "STATIC_MANIFEST", "CACHE_BACKEND"}
     env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path}/served.sqlite3",
@@ -43,8 +44,9 @@ def served(tmp_path):
         PORT=str(port),
         WEB_CONCURRENCY=str(WORKERS),
     )
-    migrated = manage("migrate", "--noinput", env=env)
-    assert migrated.returncode == 0, migrated.stderr
+    for command in (["migrate", "--noinput"], ["createcachetable"]):
+        done = manage(*command, env=env)
+        assert done.returncode == 0, done.stderr
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
@@ -64,14 +66,14 @@ def served(tmp_path):
             except OSError:
                 time.sleep(0.1)
         assert server.poll() is None, log_path.read_text()
-        yield address, server, log_path
+        yield address, server, log_path, env
     finally:
         server.terminate()
         server.wait(timeout=40)
 
 
 def test_gunicorn_serves_pages_and_static_files(served):
-    address, server, log_path = served
+    address, server, log_path, _env = served
     status, headers, page = get(f"{address}/")
     assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
@@ -84,3 +86,32 @@ def test_gunicorn_serves_pages_and_static_files(served):
     log = log_path.read_text()
     assert log.count("Booting worker") == WORKERS
     assert "Traceback" not in log
+
+
+PUBLISH = """
+from articles import editorial
+from articles.models import Article
+article = editorial.create(Article(headline="Minister resigns", body="He did."), by=None)
+editorial.publish(article, by=None)
+print(article.get_absolute_url())
+"""
+UNPUBLISH = """
+from articles import editorial
+from articles.models import Article
+editorial.unpublish(Article.objects.get(headline="Minister resigns"), by=None)
+"""
+
+
+def test_a_retracted_story_leaves_every_worker_at_once_without_redis(served):
+    """Each worker caches pages; without Redis they share the database's cache table."""
+    address, server, log_path, env = served
+    published = manage("shell", "--no-imports", "-c", PUBLISH, env=env)
+    assert published.returncode == 0, published.stderr
+    url = address + published.stdout.strip().splitlines()[-1]
+    # Enough requests that every worker has served, and cached, the page.
+    assert {get(url)[0] for _ in range(4 * WORKERS)} == {200}
+
+    retracted = manage("shell", "--no-imports", "-c", UNPUBLISH, env=env)
+    assert retracted.returncode == 0, retracted.stderr
+
+    assert {get(url)[0] for _ in range(6 * WORKERS)} == {404}

@@ -27,6 +27,7 @@ def bare(env):
         "REDIS_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "REQUEST_LOG",
+        "CACHE_BACKEND",
     }
     return {**{k: v for k, v in os.environ.items() if k not in ours}, **env}
 
@@ -113,14 +114,35 @@ def test_redis_gives_a_resilient_cache_and_sessions_kept_in_the_database():
     assert sessions == "django.contrib.sessions.backends.cached_db"
 
 
-def test_without_redis_a_memory_cache_and_database_sessions():
+def test_without_redis_production_shares_the_database_cache():
+    """Several app processes without Redis: one cache for all of them, never one each."""
     env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
     backend, sessions = settings_of(
         env, "settings.CACHES['default']['BACKEND']", "settings.SESSION_ENGINE"
     )
-    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
     # Not the memory cache: each app server would have its own sessions.
     assert sessions == "django.contrib.sessions.backends.db"
+
+
+def test_a_per_process_cache_in_production_is_a_deploy_warning():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=bare({**env, "CACHE_BACKEND": "memory"})
+    )
+    assert result.returncode != 0
+    assert "newsroom.W001" in result.stderr + result.stdout
+
+
+def test_development_keeps_a_memory_cache():
+    (backend,) = settings_of({"DEBUG": "1"}, "settings.CACHES['default']['BACKEND']")
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_an_unknown_cache_backend_is_a_clear_error():
+    result = manage("check", env=bare({**PRODUCTION, "REDIS_URL": "", "CACHE_BACKEND": "files"}))
+    assert result.returncode != 0
+    assert "CACHE_BACKEND must be database or memory" in result.stderr
 
 
 def test_a_replica_url_adds_the_alias_the_router_and_the_middleware():
