@@ -82,6 +82,5 @@ def partner(roles):
 @pytest.fixture
 def seed(db):
     """The seed newsroom from fixtures/, as `make run` loads it."""
-    call_command("loaddata", "fixtures/newsroom.json", verbosity=0)
-    linking.forget_gazetteer()  # loaddata saves raw, past Entity.save()
+    call_command("load_seed", stdout=io.StringIO())
     call_command("relink", "--no-progress", stdout=io.StringIO())  # renders the seed's body

@@ -1,8 +1,11 @@
 """The seed newsroom that `make run` loads."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
+from articles import editorial
 from articles.models import Article, Person, Place, Source, Status
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
@@ -55,7 +58,29 @@ def test_seed_entities_carry_their_facts(seed):
 
 def test_loading_twice_duplicates_nothing(seed):
     counts = [model.objects.count() for model in (Article, Source, Person, Place)]
-    call_command("loaddata", "fixtures/newsroom.json", verbosity=0)
+    call_command("load_seed", stdout=io.StringIO())
     assert [model.objects.count() for model in (Article, Source, Person, Place)] == counts
     assert counts == [1, 2, 1, 9]
     assert Article.objects.get().places.count() == 8
+
+
+def test_loading_again_keeps_what_editors_changed(seed, editor):
+    """`make run` loads the seed every time: it creates what is missing, and that is all."""
+    article = Article.objects.get()
+    editorial.edit(
+        article, by=editor, expected_version=article.version, changes={"byline": "By the desk"}
+    )
+    version = Article.objects.get().version
+    hasanov = Person.objects.get(slug="zakir-hasanov")
+    hasanov.title = "Former Minister of Defense"
+    hasanov.save()
+    Place.objects.get(slug="khizi").delete()
+
+    out = io.StringIO()
+    call_command("load_seed", stdout=out)
+
+    stored = Article.objects.get()
+    assert (stored.byline, stored.version) == ("By the desk", version)
+    assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
+    assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
+    assert "1 created, 12 already there" in out.getvalue()

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEFAULT_FIXTURE = "fixtures/newsroom.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed newsroom: create the sources, people, places and stories of the "
+        "fixture that are missing, found by their slugs, and never change one that exists. "
+        "Safe to run again: an editor's changes to seed data stay."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "fixture", nargs="?", default=DEFAULT_FIXTURE, help=f"(default: {DEFAULT_FIXTURE})"
+        )
+
+    def handle(self, *args, fixture, **options):
+        path = Path(fixture)
+        if not path.is_file():
+            raise CommandError(f"No fixture at {path}")
+        created = kept = 0
+        with transaction.atomic():
+            # Natural keys (slugs): an object already there deserialises with its
+            # primary key, one that is missing without.
+            for stored in serializers.deserialize(
+                "json", path.read_text(encoding="utf-8"), handle_forward_references=True
+            ):
+                if stored.object.pk is not None:
+                    kept += 1
+                    continue
+                stored.save()
+                created += 1
+        self.stdout.write(
+            self.style.SUCCESS(f"Seed newsroom: {created} created, {kept} already there.")
+        )
