@@ -31,6 +31,7 @@ from articles.models import (
 MAX_CANDIDATES = 50
 
 DUPLICATE = "duplicate"
+ADD_SOURCE_PERMISSION = "articles.add_source"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _seen_before(content_hash):
 
 
 def _take_in_story(story, content_hash, *, origin, by, strict):
-    source_id = source_for(story, strict=strict)
+    source_id = source_for(story, strict=strict, by=by)
     shingles = wire.shingles(story.body)
     # Only the same agency's copy can be an earlier take of a story, so the
     # agency is part of the key and a look-up is one index probe per band.
@@ -114,12 +115,13 @@ def _take_in_story(story, content_hash, *, origin, by, strict):
     return result
 
 
-def source_for(story, *, strict=False):
+def source_for(story, *, strict=False, by=None):
     """The id of the Source of the byline's agency, found by name or alias.
 
     A personal byline names the agency last ("By Jane Doe, Trend"), so the
     parts after commas are tried too. An unknown agency becomes a new Source
-    marked for review, unless ``strict``.
+    marked for review, unless ``strict``, or unless ``by`` may not add sources:
+    then the story keeps its byline as credit text and no source.
     """
     if not story.agency:
         if strict:
@@ -132,6 +134,8 @@ def source_for(story, *, strict=False):
             return source_id
     if strict:
         raise wire.WireError(f"unknown byline “{story.byline}”: no source is called that")
+    if by is not None and not by.has_perm(ADD_SOURCE_PERMISSION):
+        return None
     agency = parts[-1][:200] if parts else story.agency[:200]
     source, _ = Source.objects.get_or_create(
         name__iexact=agency,

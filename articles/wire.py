@@ -78,6 +78,13 @@ DATELINE_PUNCTUATION = frozenset(" -'’")
 DATELINE_MAX_LENGTH = 40
 # "BAKU, Azerbaijan, Oct. 6 (Trend) — The minister..." : the lead starts after the dash.
 DATELINE_DASH = re.compile(r"\s(?:—|–|--)\s")
+# A dateline ended by the date's own full stop: "BAKU, December 1. The minister…",
+# "MOSCOW, Dec. 1. /TASS/. The ministry…", "Baku, May 21, 2021. …".
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE_WITH_DATE = re.compile(
+    rf"[^,]{{2,{DATELINE_MAX_LENGTH}}}(?:,[^,.]{{1,30}})?,\s*{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+    r"\.(?:\s*/[^/\s]{1,20}/\.?)?\s+"
+)
 
 TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 INVISIBLE_ELEMENTS = frozenset({"script", "style", "template"})
@@ -280,10 +287,7 @@ def derive_headline(paragraphs):
     saved, and ``headline_derived`` tells the editor to write a real one.
     """
     lead = " ".join(next((p for p in paragraphs if p.strip()), "").split())
-    dateline = _dateline_of(lead)
-    if dateline and (dash := DATELINE_DASH.search(lead, 0, DATELINE_MAX_LENGTH * 2)):
-        lead = lead[dash.end() :]
-    sentence = _first_sentence(lead)
+    sentence = _first_sentence(_without_dateline(lead))
     if sentence.endswith(".") and not _is_abbreviation(sentence.rsplit(" ", 1)[-1]):
         sentence = sentence[:-1]
     if len(sentence) <= HEADLINE_MAX_LENGTH:
@@ -293,6 +297,20 @@ def derive_headline(paragraphs):
     while len(words) > 1 and words[-1].lower().strip(",;:—–-") in DANGLING_WORDS:
         words.pop()
     return " ".join(words).rstrip(" ,;:—–-")
+
+
+def _without_dateline(lead):
+    """The lead after its dateline ("BAKU, Oct. 6 (Trend) — The minister…" → "The minister…").
+
+    A dateline is never the headline: cut at the dash, or at the date's full stop.
+    """
+    if not _dateline_of(lead):
+        return lead
+    if dash := DATELINE_DASH.search(lead, 0, DATELINE_MAX_LENGTH * 2):
+        return lead[dash.end() :]
+    if dated := DATELINE_WITH_DATE.match(lead):
+        return lead[dated.end() :]
+    return lead
 
 
 def content_hash(story):

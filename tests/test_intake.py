@@ -1,5 +1,6 @@
 """The wire desk's intake: copy in, linked drafts out, nothing duplicated or half-done."""
 
+import json
 import threading
 
 import pytest
@@ -8,6 +9,7 @@ from reversion.models import Version
 
 from articles import editorial, intake, wire
 from articles.models import Article, Source, Status, WireItem, WireOutcome
+from tests.helpers import api
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
 ADDED_PARAGRAPH = (
@@ -15,6 +17,8 @@ ADDED_PARAGRAPH = (
 )
 
 pytestmark = pytest.mark.django_db
+
+WIRE = "/api/v1/wire/"
 
 
 def slugs(related):
@@ -255,3 +259,99 @@ def test_a_revision_keeps_the_text_and_the_links(seed):
     assert sorted(fields["places"]) == sorted(article.places.values_list("pk", flat=True))
     assert fields["people"] == list(article.people.values_list("pk", flat=True))
     assert version.revision.comment == "Created from agency copy."
+
+
+def ninjs(uri, body, *, by="By Trend"):
+    return json.dumps(
+        {
+            "uri": uri,
+            "headlines": [{"value": "Talks"}],
+            "by": by,
+            "bodies": [{"role": "main", "contenttype": "text/plain", "value": body}],
+        }
+    )
+
+
+class TestTheWireDoorObeysTheDesksPermissions:
+    """POST /api/v1/wire/ is a write like any other (the editorial service decides)."""
+
+    def test_a_reporter_cannot_rewrite_someone_elses_draft(self, seed, editor, reporter):
+        first = api(editor).post(
+            WIRE, ninjs("urn:trend:1", "The talks began."), content_type="application/json"
+        )
+        assert first.status_code == 201
+        again = api(reporter).post(
+            WIRE,
+            ninjs("urn:trend:1", "The talks began. They ended in the night."),
+            content_type="application/json",
+        )
+        assert (again.status_code, again.json()["outcome"]) == (200, "pending")
+        article = Article.objects.get(pk=first.json()["article"]["id"])
+        assert (article.body, article.updated_by) == ("The talks began.", editor)
+
+    def test_a_reporter_creates_no_source_for_an_unknown_agency(self, seed, reporter):
+        response = api(reporter).post(
+            WIRE,
+            ninjs("urn:x:1", "A quiet day.", by="By Jane Doe, Unknown Wire"),
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        article = Article.objects.get(pk=response.json()["article"]["id"])
+        assert (article.source, article.byline) == (None, "By Jane Doe, Unknown Wire")
+        assert not Source.objects.filter(name="Unknown Wire").exists()
+
+    def test_an_editor_still_creates_one_for_review(self, seed, editor):
+        response = api(editor).post(
+            WIRE,
+            ninjs("urn:x:2", "A quiet day.", by="By Jane Doe, Unknown Wire"),
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        assert Source.objects.get(name="Unknown Wire").needs_review
+
+
+class TestDatelineLedCopy:
+    COPY = (
+        "By Trend\n\nBAKU, December 1. The defense minister warned of a firm answer to any "
+        "provocation.\n\nHe spoke at a meeting in Baku."
+    )
+
+    def test_the_dateline_is_a_dateline_not_the_headline(self, seed, editor):
+        article = intake.take_in(self.COPY, by=editor).article
+        assert article.headline == "The defense minister warned of a firm answer to any provocation"
+        assert article.dateline.slug == "baku"
+        assert "baku-december-1" not in article.slug
+
+    def test_a_drafts_address_follows_the_headline_an_editor_writes(self, seed, editor):
+        article = intake.take_in(self.COPY, by=editor).article
+        editorial.edit(
+            article,
+            by=editor,
+            expected_version=article.version,
+            changes={"headline": "Minister warns of firm answer"},
+        )
+        assert Article.objects.get(pk=article.pk).slug == "minister-warns-of-firm-answer"
+
+    def test_a_published_storys_address_stays(self, seed, editor):
+        article = intake.take_in(self.COPY, by=editor).article
+        editorial.publish(article, by=editor)
+        first = Article.objects.get(pk=article.pk).slug
+        article = Article.objects.get(pk=article.pk)
+        editorial.edit(
+            article, by=editor, expected_version=article.version, changes={"headline": "New"}
+        )
+        assert Article.objects.get(pk=article.pk).slug == first
+
+    def test_a_slug_the_editor_chose_stays(self, seed, editor):
+        article = intake.take_in(self.COPY, by=editor).article
+        editorial.edit(
+            article,
+            by=editor,
+            expected_version=article.version,
+            changes={"slug": "minister-warning"},
+        )
+        article = Article.objects.get(pk=article.pk)
+        editorial.edit(
+            article, by=editor, expected_version=article.version, changes={"headline": "Other"}
+        )
+        assert Article.objects.get(pk=article.pk).slug == "minister-warning"

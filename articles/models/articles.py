@@ -4,6 +4,8 @@ What "public" means is ``ArticleQuerySet.public()``, once; every surface
 (pages, feeds, sitemaps, search, API) calls it.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -14,8 +16,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles import kinds, text
-from articles.models.base import SluggedModel, slug_address
+from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
 from articles.models.entities import Person, Place, Source
+from articles.slugs import slugify_text
 
 
 class Status(models.TextChoices):
@@ -222,7 +225,10 @@ class Article(SluggedModel):
     headline_needs_review = models.BooleanField(
         "headline needs an editor",
         default=False,
-        help_text="The headline was cut from the wire copy's first sentence: write a real one.",
+        help_text=(
+            "Set by the wire desk when it cut the headline from the copy's first sentence; "
+            "cleared when an editor writes one."
+        ),
     )
     summary = models.TextField(
         blank=True,
@@ -347,7 +353,37 @@ class Article(SluggedModel):
     def __str__(self):
         return self.headline
 
+    # The fields an editor types, kept with LF line endings whatever sent them.
+    TEXT_FIELDS = ("headline", "summary", "body", "byline")
+
+    def tidy(self):
+        """The row as it is stored: LF line endings, and an address that follows the headline.
+
+        Browsers send a textarea's line breaks as CRLF, and a paragraph is a blank
+        line (LF LF). ``original_text`` stays as received.
+        """
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, text.normalize_line_endings(getattr(self, name)))
+        self.follow_headline()
+
+    def follow_headline(self):
+        """A story's address follows its headline until it is first published.
+
+        A draft's slug made from its first headline (a wire story's first
+        sentence, say) would otherwise outlive the headline an editor writes. A
+        slug an editor chose, or one readers may have seen, stays.
+        """
+        old = getattr(self, "_loaded", {}).get("headline")
+        if old is None or old == self.headline or self.published_at is not None:
+            return
+        if self.stored_status not in (Status.DRAFT, Status.REVIEW):
+            return
+        made = slugify_text(old, max_length=SLUG_BASE_LENGTH) or self._meta.model_name
+        if re.fullmatch(rf"{re.escape(made)}(?:-\d+)?", self.slug or ""):
+            self.slug = ""  # made again from the new headline when saved
+
     def save(self, *args, **kwargs):
+        self.tidy()
         # Every write of a stored article moves its version, so API clients'
         # ETags change and an editor holding an older copy is told. Counted
         # by the database, so two writers never produce the same number.
@@ -481,17 +517,17 @@ class Article(SluggedModel):
         if by is not None:
             self.updated_by = by
 
-    def check_correction(self, text):
+    def check_correction(self, correction):
         """A correction's text, tidied; refused if empty or if the story is not published."""
-        text = text.strip()
-        if not text:
+        correction = text.normalize_line_endings(correction).strip()
+        if not correction:
             raise ValidationError("Say what was wrong and what is right.", code="required")
         if self.stored_status != Status.PUBLISHED:
             raise ValidationError(
                 "Only published stories carry public corrections; edit the draft instead.",
                 code="transition",
             )
-        return text
+        return correction
 
     @property
     def is_public(self):

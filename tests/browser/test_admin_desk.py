@@ -94,3 +94,58 @@ def test_preview_shows_a_draft_with_a_note_for_the_editor(page, login, editor):
     expect(page).to_have_url(f"/admin/articles/article/{article.pk}/preview/")
     expect(page.get_by_role("heading", name=article.headline)).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("readers cannot see it yet")
+
+
+def test_paragraphs_typed_into_the_body_are_paragraphs_on_the_public_page(page, login, editor):
+    article = ArticleFactory(public=True, body="Old text.")
+    login(page, editor)
+    page.goto(change_url(article))
+    body = page.locator("#id_body")
+    body.fill("")
+    # Typed as an editor types: the browser sends each line break as CRLF.
+    for number, paragraph in enumerate(["First paragraph.", "Second one.", "Third one."]):
+        if number:
+            body.press("Enter")
+            body.press("Enter")
+        body.press_sequentially(paragraph)
+
+    save(page)
+
+    page.goto(article.get_absolute_url())
+    expect(page.locator(".story .body p")).to_have_text(
+        ["First paragraph.", "Second one.", "Third one."]
+    )
+    assert (
+        Article.objects.get(pk=article.pk).body == "First paragraph.\n\nSecond one.\n\nThird one."
+    )
+
+
+def test_publishing_a_correction_saves_the_edits_made_with_it(page, login, editor):
+    article = ArticleFactory(public=True, headline="Ganja shelled overnight")
+    login(page, editor)
+    page.goto(change_url(article))
+    page.locator("#id_headline").fill("Ganja shelled on Tuesday night")
+    page.locator("#correction-text").fill("An earlier version gave the wrong night.")
+
+    page.get_by_role("button", name="Publish correction").click()
+
+    expect(page.locator(".messagelist .success")).to_have_text("Correction published.")
+    expect(page.locator("#id_headline")).to_have_value("Ganja shelled on Tuesday night")
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Ganja shelled on Tuesday night"
+    assert [c.text for c in stored.corrections.all()] == [
+        "An earlier version gave the wrong night."
+    ]
+
+
+def test_a_correction_sent_with_save_is_kept_not_lost(page, login, editor):
+    article = ArticleFactory(public=True)
+    login(page, editor)
+    page.goto(change_url(article))
+    page.locator("#correction-text").fill("Typed, then Save pressed by mistake.")
+
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("#correction-text")).to_have_value("Typed, then Save pressed by mistake.")
+    expect(page.locator(".errorlist")).to_contain_text("Press “Publish correction”")
+    assert not Article.objects.get(pk=article.pk).corrections.exists()
