@@ -23,7 +23,8 @@ install: $(BIN)/.installed
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py loaddata fixtures/newsroom.json
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
+	$(RUN_ENV) $(BIN)/python manage.py load_seed
 	$(RUN_ENV) $(BIN)/python manage.py relink --no-progress
 	@echo
 	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/)."
@@ -38,6 +39,7 @@ serve: install
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
 	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c newsroom/gunicorn.py newsroom.wsgi
 
 lint: install

@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import history, invalidation, search
+        from articles import checks, history, invalidation, search  # noqa: F401 - checks registers
 
         history.register()
         invalidation.connect()

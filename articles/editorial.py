@@ -66,11 +66,14 @@ def edit(article, *, by, expected_version, changes=None, links=None, status=None
     ``status`` (or a status set on ``article``) moves the story; publishing
     without a time publishes now. ``correction`` adds a public correction.
     """
+    for name, value in (changes or {}).items():
+        setattr(article, name, value)
+    if by is not None and "headline" in article.changed_fields():
+        article.headline_needs_review = False  # a person wrote this one
     return _edit(
         article,
         by=by,
         expected_version=expected_version,
-        changes=changes,
         links=links,
         status=status,
         correction=correction,
@@ -288,6 +291,7 @@ def _move(article, status, *, by):
 
 def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
     """Save, link, render and record: the steps every action ends with."""
+    article.tidy()  # before comparing: a CRLF the browser sent is not a change
     changed = [] if new else article.changed_fields()
     if moved:
         changed = [name for name in changed if name not in ("status", "published_at")]

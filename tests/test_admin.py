@@ -2,7 +2,7 @@
 autosave, history, conflicts and bad input."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,11 +10,12 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from reversion.models import Version
 
 from articles import editorial, history, intake
 from articles.admin import pagination
-from articles.models import Article, Autosave, Place, Presence, Status
+from articles.models import Article, Autosave, Place, Presence, Status, WireItem
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -540,6 +541,40 @@ class TestHistory:
         page = client.get(reverse("admin:articles_article_history", args=[article.pk]))
         assert "Changed body." in page.text
 
+    def test_saving_a_published_story_unchanged_changes_no_publication_time(self, editor):
+        client = client_for(editor)
+        client.post(
+            reverse("admin:articles_article_add"),
+            add_data(headline="Live", body="Text.", status=Status.PUBLISHED),
+        )
+        article = Article.objects.get(headline="Live")
+        published_at = article.published_at  # to the microsecond; the form shows seconds
+        client.post(change_url(article), form_data(article, byline="By Trend"))
+        assert history.timeline(article)[0][1] == ["byline"]
+        assert Article.objects.get(pk=article.pk).published_at == published_at
+
+    def test_the_newest_revision_is_the_current_story_not_a_comparison(self, editor):
+        client = client_for(editor)
+        client.post(reverse("admin:articles_article_add"), add_data(headline="Take", body="One."))
+        article = Article.objects.get(headline="Take")
+        client.post(change_url(article), form_data(article, body="Two."))
+        newest, older = history.versions_of(article)
+        page = client.get(reverse("admin:articles_article_history", args=[article.pk])).text
+        assert reverse("admin:articles_article_compare", args=[article.pk, newest.pk]) not in page
+        assert reverse("admin:articles_article_compare", args=[article.pk, older.pk]) in page
+
+    def test_history_pages_keep_the_admins_breadcrumbs(self, editor):
+        article = written(editor, body="One.")
+        version = history.versions_of(article).first()
+        for url in (
+            reverse("admin:articles_article_history", args=[article.pk]),
+            reverse("admin:articles_article_compare", args=[article.pk, version.pk]),
+            reverse("admin:articles_article_deleted"),
+        ):
+            page = client_for(editor).get(url).text
+            # The admin's stylesheet draws the bar for this element (Django 6).
+            assert '<ol class="breadcrumbs">' in page, url
+
     def test_compare_and_restore(self, editor):
         client = client_for(editor)
         client.post(
@@ -595,6 +630,11 @@ class TestHistory:
         assert not history.deleted_articles().exists()
 
 
+def written(by, **fields):
+    """A story as the desk writes one: saved through the editorial service, with a revision."""
+    return editorial.create(Article(**{"headline": "A story", **fields}), by=by)
+
+
 class TestNoLostEdits:
     def test_the_second_save_is_refused_and_keeps_its_text(self, editor, roles):
         other = staff("alice", "Editor")
@@ -619,6 +659,87 @@ class TestNoLostEdits:
         )
         assert again.status_code == 302
         assert Article.objects.get(pk=article.pk).body == "B's body."
+
+    def test_fields_only_the_colleague_changed_are_kept(self, editor, roles):
+        """A changed the body, B the headline: B's save keeps A's body, at once."""
+        other = staff("alice", "Editor")
+        article = written(editor, headline="Original", body="First.\n\nSecond.")
+        form_of_a, form_of_b = form_data(article), form_data(article)
+        client_for(other).post(
+            change_url(article), {**form_of_a, "body": "First.\n\nSecond, by A."}
+        )
+
+        response = client_for(editor).post(
+            change_url(article), {**form_of_b, "headline": "B's headline"}, follow=True
+        )
+
+        stored = Article.objects.get(pk=article.pk)
+        assert (stored.headline, stored.body) == ("B's headline", "First.\n\nSecond, by A.")
+        assert any("their changes to the body are kept" in note for note in messages_of(response))
+
+    def test_paragraphs_each_changed_by_one_editor_merge(self, editor, roles):
+        other = staff("alice", "Editor")
+        article = written(editor, body="First.\n\nSecond.")
+        form_of_a, form_of_b = form_data(article), form_data(article)
+        client_for(other).post(
+            change_url(article), {**form_of_a, "body": "First.\n\nSecond, by A."}
+        )
+        # Browsers send a textarea's line breaks as CRLF.
+        client_for(editor).post(
+            change_url(article), {**form_of_b, "body": "First, by B.\r\n\r\nSecond."}
+        )
+        assert Article.objects.get(pk=article.pk).body == "First, by B.\n\nSecond, by A."
+
+    def test_a_paragraph_both_changed_asks_for_a_choice(self, editor, roles):
+        other = staff("alice", "Editor")
+        article = written(editor, headline="Original", body="First.\n\nSecond.")
+        form_of_a, form_of_b = form_data(article), form_data(article)
+        client_for(other).post(
+            change_url(article),
+            {**form_of_a, "body": "First.\n\nSecond, by A.", "summary": "A's summary."},
+        )
+        b = client_for(editor).post(
+            change_url(article),
+            {**form_of_b, "body": "First.\n\nSecond, by B.", "headline": "B's headline"},
+        )
+        assert b.status_code == 200
+        form = b.context["adminform"].form
+        assert [hunk.theirs for hunk in form.conflict["hunks"]] == ["Second, by A."]
+        assert 'name="choose_body_0"' in b.text
+        assert form.data["summary"] == "A's summary."  # merged into the form already
+        state = form.data["merge_state"]
+
+        without_a_choice = client_for(editor).post(
+            change_url(article),
+            {
+                **form_of_b,
+                **{key: form.data[key] for key in ("summary", "opened_version")},
+                "body": "First.\n\nSecond, by B.",
+                "headline": "B's headline",
+                "merge_state": state,
+            },
+        )
+        assert without_a_choice.status_code == 200
+        assert "Choose which version" in without_a_choice.text
+
+        chosen = client_for(editor).post(
+            change_url(article),
+            {
+                **form_of_b,
+                **{key: form.data[key] for key in ("summary", "opened_version")},
+                "body": "First.\n\nSecond, by B.",
+                "headline": "B's headline",
+                "merge_state": state,
+                "choose_body_0": "theirs",
+            },
+        )
+        assert chosen.status_code == 302
+        stored = Article.objects.get(pk=article.pk)
+        assert (stored.headline, stored.summary, stored.body) == (
+            "B's headline",
+            "A's summary.",
+            "First.\n\nSecond, by A.",
+        )
 
 
 class TestBadInput:
@@ -779,3 +900,48 @@ def test_editors_and_reporters_exist_after_migrating(roles):
     assert {"publish_article", "delete_article", "add_correction"} <= set(editor)
     assert not {"publish_article", "delete_article", "edit_any_article"} & set(reporter)
     assert Permission.objects.filter(codename="publish_article").exists()
+
+
+class TestTokens:
+    """As the README says: administrators issue API tokens in the admin, editors do not."""
+
+    TOKENS = "/admin/authtoken/tokenproxy/"
+
+    def test_an_administrator_issues_a_token_for_a_user(self, editor):
+        admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+        client = client_for(admin_user)
+        assert client.get(self.TOKENS).status_code == 200
+        response = client.post(f"{self.TOKENS}add/", {"user": editor.pk})
+        assert response.status_code == 302
+        assert Token.objects.filter(user=editor).exists()
+
+    def test_an_editor_cannot_issue_tokens(self, editor):
+        assert client_for(editor).get(self.TOKENS).status_code == 403
+
+
+class TestWireLog:
+    def test_wire_items_are_a_record_that_cannot_be_deleted(self, editor, seed):
+        item = intake.take_in(
+            "By Trend\n\nA quiet day in Ganja.", origin="/feeds/trend/0001.txt"
+        ).wire_item
+        client = client_for(editor)
+        listing = client.get(reverse("admin:articles_wireitem_changelist"))
+        assert listing.status_code == 200
+        assert "Delete selected" not in listing.text
+        assert "0001.txt" in listing.text and "/feeds/trend/" not in listing.text
+        delete = reverse("admin:articles_wireitem_delete", args=[item.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        assert WireItem.objects.filter(pk=item.pk).exists()
+
+
+class TestDates:
+    def test_the_desk_writes_times_one_way_and_names_the_zone(self, editor, settings):
+        settings.TIME_ZONE = "Asia/Baku"  # UTC+04:00
+        at = timezone.make_aware(datetime(2020, 10, 6, 8, 0), timezone=UTC)
+        article = ArticleFactory(public=True, published_at=at)
+        listing = client_for(editor).get(CHANGELIST).text
+        assert "Published (Asia/Baku)" in listing
+        assert "6 Oct 2020, 12:00" in listing
+        assert "a.m." not in listing and "p.m." not in listing
+        form = client_for(editor).get(change_url(article)).text
+        assert "the newsroom's time zone, Asia/Baku (UTC+04:00)" in form

@@ -1,8 +1,12 @@
 """The article desk: the list editors triage from, and the change form they write in."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from articles import editorial, kinds
@@ -14,10 +18,19 @@ from articles.models import Article, Autosave, EditConflict, Status, WireItem
 from articles.models.articles import PUBLISH_PERMISSION
 
 
+def in_time_zone(heading):
+    """A column heading naming the newsroom's time zone, read when the list is drawn."""
+    return lazy(lambda: f"{heading} ({settings.TIME_ZONE})", str)()
+
+
+# The change form's "Publish correction" button: it saves the form with the correction.
+CORRECT_BUTTON = "_correct"
+
+
 @admin.register(Article)
 class ArticleAdmin(DeskViews, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "status_label", "source", "published_at", "last_change"]
+    list_display = ["headline", "status_label", "source", "published", "last_change"]
     list_filter = [
         StatusFilter,
         "headline_needs_review",
@@ -37,7 +50,10 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "headline_needs_review", "summary", "body", "byline"]}),
         ("Links", {"fields": ["source", "dateline", "people", "places", "mentioned_sources"]}),
-        ("Publication", {"fields": ["status", "published_at", "slug", "opened_version"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "slug", "opened_version", "merge_state"]},
+        ),
         (
             "Record",
             {
@@ -52,12 +68,27 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
     def status_label(self, article):
         return "Scheduled" if article.is_scheduled else article.get_status_display()
 
-    @admin.display(description="last changed", ordering="updated_at")
+    @admin.display(description=in_time_zone("published"), ordering="published_at")
+    def published(self, article):
+        if article.published_at is None:
+            return "—"
+        return date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+
+    @admin.display(description=in_time_zone("last changed"), ordering="updated_at")
     def last_change(self, article):
-        when = f"{timezone.localtime(article.updated_at):%d %b %Y %H:%M}"
+        when = date_format(timezone.localtime(article.updated_at), "DATETIME_FORMAT")
         if article.updated_by:
             return format_html("{} by {}", when, article.updated_by.get_username())
         return when
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.original_text:
+            return fieldsets
+        # The flag is the wire desk's note on a headline it cut from the copy.
+        first, *rest = fieldsets
+        text_fields = [name for name in first[1]["fields"] if name != "headline_needs_review"]
+        return [(first[0], {**first[1], "fields": text_fields}), *rest]
 
     # Roles -------------------------------------------------------------------
 
@@ -77,6 +108,7 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
                     *args,
                     user=request.user,
                     edit_conflict=getattr(request, "edit_conflict", None),
+                    correcting=CORRECT_BUTTON in request.POST,
                     **form_kwargs,
                 )
 
@@ -90,9 +122,12 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
                 by=request.user,
                 expected_version=form.cleaned_data["opened_version"],
                 links=links,
+                correction=form.cleaned_data.get("correction", ""),
             )
         else:
             editorial.create(obj, by=request.user, links=links)
+        if form.merge_note:
+            self.message_user(request, form.merge_note, messages.INFO)
         self.report_links_added(request, obj, links)
         Autosave.discard(user=request.user, article=obj if change else None)
 
@@ -111,6 +146,13 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
             self.message_user(
                 request, f"Also linked, as the text names them: {', '.join(added)}.", messages.INFO
             )
+
+    def response_change(self, request, obj):
+        if CORRECT_BUTTON not in request.POST:
+            return super().response_change(request, obj)
+        # Back to the story, where the correction now stands with the others.
+        self.message_user(request, "Correction published.", messages.SUCCESS)
+        return redirect(request.path)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -173,7 +215,9 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
 
 @admin.register(WireItem)
 class WireItemAdmin(admin.ModelAdmin):
-    list_display = ["headline", "outcome", "source", "format", "received_at", "origin"]
+    """The wire desk's log: what came in and what was done with it, kept as received."""
+
+    list_display = ["headline", "outcome", "source", "format", "received_at", "origin_name"]
     list_filter = ["outcome", "format", "source"]
     list_select_related = ["source", "article"]
     search_fields = ["headline", "agency_id", "origin", "content_hash"]
@@ -200,8 +244,19 @@ class WireItemAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["desk/desk.css"]}  # long paths and headlines wrap inside the list
+
+    @admin.display(description="from", ordering="origin")
+    def origin_name(self, item):
+        # A file's name, not its whole path; the record shows the whole origin.
+        return item.origin.rsplit("/", 1)[-1]
+
     def has_add_permission(self, request):
         return False  # copy arrives through import_wire or the API, as received
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the intake's audit trail; it goes with its story

@@ -30,10 +30,10 @@ def body_of(article):
     return Article.objects.get(pk=article.pk).body
 
 
-def test_a_save_on_top_of_a_colleagues_is_refused_and_keeps_the_typed_text(
+def test_two_editors_edits_to_different_fields_are_both_kept(
     page, second_page, login, editor, alice
 ):
-    article = ArticleFactory(body="The bridge will reopen in May.")
+    article = ArticleFactory(headline="Bridge to reopen", body="The bridge will reopen in May.")
     login(page, alice)
     page.goto(change_url(article))
     save(page, "Save and continue editing")  # the revision both editors start from
@@ -42,20 +42,54 @@ def test_a_save_on_top_of_a_colleagues_is_refused_and_keeps_the_typed_text(
 
     page.locator("#id_body").fill("The bridge will reopen in June.")
     save(page)
-    second_page.locator("#id_body").fill("The bridge will reopen in July.")
-    second_page.get_by_role("button", name="Save", exact=True).click()
-
-    expect(second_page.locator(".errornote")).to_be_visible()
-    expect(second_page.locator(".errorlist.nonfield")).to_contain_text("alice saved this story at")
-    conflict = second_page.locator("#edit-conflict .word-diff")
-    expect(conflict.locator("del")).to_have_text("May.")
-    expect(conflict.locator("ins")).to_have_text("June.")
-    expect(second_page.locator("#id_body")).to_have_value("The bridge will reopen in July.")
-    assert body_of(article) == "The bridge will reopen in June."
-
+    second_page.locator("#id_headline").fill("Bridge to reopen in summer")
     save(second_page)
 
-    assert body_of(article) == "The bridge will reopen in July."
+    expect(second_page.locator(".messagelist .info").first).to_contain_text(
+        re.compile(
+            "alice saved this story after you opened it; their changes to the body are kept", re.I
+        )
+    )
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.headline, stored.body) == (
+        "Bridge to reopen in summer",
+        "The bridge will reopen in June.",
+    )
+
+
+def test_a_paragraph_both_editors_changed_is_theirs_to_choose(
+    page, second_page, login, editor, alice
+):
+    article = ArticleFactory(body="The bridge will reopen in May.\n\nTolls stay as they are.")
+    login(page, alice)
+    page.goto(change_url(article))
+    save(page, "Save and continue editing")
+    login(second_page, editor)
+    second_page.goto(change_url(article))
+
+    page.locator("#id_body").fill("The bridge will reopen in June.\n\nTolls stay as they are.")
+    save(page)
+    # Typed as a person would: Enter twice between paragraphs (the browser sends CRLF).
+    body = second_page.locator("#id_body")
+    body.fill("")
+    body.press_sequentially("The bridge will reopen in July.")
+    body.press("Enter")
+    body.press("Enter")
+    body.press_sequentially("Tolls will rise.")
+    second_page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(second_page.locator(".errorlist.nonfield")).to_contain_text("alice saved this story at")
+    conflict = second_page.locator("#edit-conflict")
+    expect(conflict.locator(".word-diff del")).to_have_text("May.")
+    expect(conflict.locator(".word-diff ins")).to_have_text("June.")
+    expect(conflict.locator("#choose-body-0")).to_contain_text("The bridge will reopen in June.")
+    assert body_of(article) == "The bridge will reopen in June.\n\nTolls stay as they are."
+
+    conflict.get_by_role("radio", name=re.compile("^Yours")).check()
+    save(second_page)
+
+    # Their paragraph is the editor's choice; the other paragraph was only the editor's.
+    assert body_of(article) == "The bridge will reopen in July.\n\nTolls will rise."
 
 
 def test_each_editor_sees_who_else_has_the_story_open(
