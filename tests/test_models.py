@@ -177,3 +177,8 @@ class TestPresentation:
         article = ArticleFactory.build(body="One.\n\n\n\nTwo\nstill two.\n\n  \n\nThree.")
         # One splitter everywhere (articles/text.py): a line break inside a paragraph is a wrap.
         assert article.paragraphs == ["One.", "Two still two.", "Three."]
+
+
+def test_entity_texts_keep_lf_line_endings():
+    person = PersonFactory(bio="Born in Baku.\r\n\r\nServed in the army.")
+    assert Person.objects.get(pk=person.pk).bio == "Born in Baku.\n\nServed in the army."

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 TEXT_FIELDS = ("headline", "summary", "body", "byline")
 
+
 def lf(value):
     return value.replace("\r\n", "\n").replace("\r", "\n")
 

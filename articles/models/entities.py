@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
-from articles import kinds
+from articles import kinds, text
 from articles.models.base import SluggedModel, slug_address
 
 WIKIDATA = "https://www.wikidata.org/wiki/"
@@ -85,6 +85,12 @@ class Entity(SluggedModel):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Descriptions and biographies typed in a browser arrive with CRLF line breaks.
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.TextField):
+                setattr(
+                    self, field.attname, text.normalize_line_endings(getattr(self, field.attname))
+                )
         super().save(*args, **kwargs)
         self._loaded_names = self.names
 
