@@ -5,6 +5,7 @@ million stories a COUNT(*) per page view is the slow part, and readers only
 need newer and older.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,6 +55,13 @@ class UncountedPage:
         return self.url_for(self.number + 1)
 
 
+# ASCII digits, as many as a 64-bit number has: str.isdigit() takes "²", which int()
+# refuses, and int() refuses a number of over 4,300 digits.
+PAGE_NUMBER = re.compile(r"[0-9]{1,19}")
+# OFFSET is a signed 64-bit integer on both databases: a page beyond it cannot exist.
+MAX_OFFSET = 2**63 - 1
+
+
 class UncountedListView(ListView):
     """A ListView whose pages cost the same at page 1 of 10 stories or of a million."""
 
@@ -61,10 +69,12 @@ class UncountedListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         raw = self.request.GET.get("page", "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
             raise Http404("No such page.")
         number = int(raw)
         start = (number - 1) * page_size
+        if start + page_size + 1 > MAX_OFFSET:
+            raise Http404("No such page.")
         rows = list(queryset[start : start + page_size + 1])
         if not rows and number > 1:
             raise Http404("No such page.")
@@ -173,7 +183,7 @@ class SearchView(UncountedListView):
         for kind in kinds.KINDS:
             slug = self.request.GET.get(kind.name)
             if slug:
-                entity = kind.model.objects.filter(slug=slug).first()
+                entity = kind.model.objects.with_slug(slug).first()
                 if entity is None:
                     return Article.objects.none()
                 self.filters[kind.name] = entity

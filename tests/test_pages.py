@@ -6,7 +6,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles import editorial
@@ -193,6 +193,53 @@ class TestEntityPages:
 
     def test_an_unknown_entity_is_404(self, client):
         assert client.get("/people/nobody/").status_code == 404
+
+
+class TestHostileAddresses:
+    """Whatever a visitor types into an address is a friendly page, never a 500 (both databases)."""
+
+    # Past a 64-bit OFFSET at 20, 50 or 100 a page; a digit int() refuses; more digits than int()
+    # reads.
+    IMPOSSIBLE_PAGES = ["99999999999999999999", "461168601842738791", "²", "1" * 5000]
+
+    @pytest.mark.parametrize("page", IMPOSSIBLE_PAGES)
+    @pytest.mark.parametrize(
+        ("path", "query"),
+        [
+            ("/", {}),
+            ("/people/", {}),
+            ("/places/ganja/", {}),
+            ("/corrections/", {}),
+            ("/search/", {"q": "story"}),
+        ],
+    )
+    def test_a_page_that_cannot_exist_is_404(self, path, query, page):
+        ArticleFactory(public=True, headline="A story", places=[PlaceFactory(name="Ganja")])
+        response = Client(raise_request_exception=False).get(path, {**query, "page": page})
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize("name", ["person", "place", "source"])
+    def test_a_nul_byte_in_a_filter_is_an_empty_result(self, name):
+        ArticleFactory(public=True, headline="A story")
+        response = Client(raise_request_exception=False).get(
+            "/search/", {"q": "story", name: "\x00"}
+        )
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == []
+
+    def test_a_nul_byte_in_the_query_is_a_space(self):
+        wanted = ArticleFactory(public=True, headline="A story")
+        response = Client(raise_request_exception=False).get("/search/", {"q": "story\x00"})
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == [wanted]
+
+    def test_a_filter_naming_no_slug_asks_the_database_nothing(
+        self, client, django_assert_num_queries, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 0
+        with django_assert_num_queries(0):
+            response = client.get("/search/", {"q": "story", "place": "not a slug"})
+        assert list(response.context["articles"]) == []
 
 
 NON_PUBLIC = [
