@@ -170,6 +170,28 @@ class TestEntityPages:
         articles = client.get(ministry.get_absolute_url()).context["articles"]
         assert set(articles) == {supplied, named}
 
+    def test_the_seed_story_is_about_the_place_it_was_filed_from(self, client, seed):
+        import feedparser
+
+        assert SEED_URL in client.get("/places/baku/").text
+        counts = {e.name: e.story_count for e in client.get("/places/").context["entities"]}
+        assert counts["Baku"] == 1
+        feed = feedparser.parse(client.get("/places/baku/feed/").content)
+        assert [entry.link.endswith(SEED_URL) for entry in feed.entries] == [True]
+        found = client.get("/search/", {"q": "Iskander", "place": "baku"}).context["articles"]
+        assert [article.get_absolute_url() for article in found] == [SEED_URL]
+        api_results = client.get("/api/v1/articles/", {"place": "baku"}).json()["results"]
+        assert [story["url"] for story in api_results] == [f"http://testserver{SEED_URL}"]
+
+    def test_a_story_filed_from_a_place_it_also_names_counts_once(self, client):
+        baku = PlaceFactory(name="Baku")
+        filed = ArticleFactory(public=True, dateline=baku, headline="Filed from Baku")
+        both = ArticleFactory(public=True, dateline=baku, places=[baku], headline="Both")
+        ArticleFactory(dateline=baku, headline="A draft filed from Baku")
+        assert set(client.get("/places/baku/").context["articles"]) == {filed, both}
+        counts = {e.name: e.story_count for e in client.get("/places/").context["entities"]}
+        assert counts["Baku"] == 2
+
     @pytest.mark.parametrize("url", ["/people/", "/places/", "/sources/"])
     def test_indexes_are_alphabetical_with_counts(self, client, seed, url):
         response = client.get(url)
@@ -553,7 +575,9 @@ class TestFixedQueries:
         people = PersonFactory.create_batch(3)
         source = SourceFactory()
         for _ in range(request.param):
-            ArticleFactory(public=True, places=places, people=people, source=source)
+            ArticleFactory(
+                public=True, places=places, people=people, source=source, dateline=places[1]
+            )
         return {"place": places[0], "person": people[0], "source": source}
 
     @pytest.fixture(autouse=True)

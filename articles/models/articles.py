@@ -88,8 +88,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def about(self, *entities):
-        """Stories about any of ``entities``: linked to a person or place; supplied by
-        or naming a source."""
+        """Stories about any of ``entities``: linked to a person or place, or filed
+        from the place; supplied by or naming a source (kinds.Kind.also_about)."""
         condition = Q()
         for entity in entities:
             condition |= about_condition(kinds.of(entity), entity.pk)
