@@ -1,8 +1,9 @@
-"""What the reader site says about a story besides its text: every time it shows, to
-readers and to machines."""
+"""What the reader site says about a story besides its text: the meta line under a
+headline or teaser, the preview banner, and every time it shows, to readers and to machines."""
 
+import html
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,12 @@ def times_on(page):
     return parser.found
 
 
+def text_of(page, css_class, tag="p"):
+    """The text of the first ``<tag class="css_class">``, tags dropped, spaces collapsed."""
+    inner = re.search(rf'<{tag} class="{css_class}"[^>]*>(.*?)</{tag}>', page, re.DOTALL)[1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split())
+
+
 def desk_client(editor):
     client = Client()
     client.force_login(editor)
@@ -62,6 +69,85 @@ def desk_client(editor):
 
 def preview_url(article):
     return reverse("admin:articles_article_preview", args=[article.pk])
+
+
+class TestMetaLine:
+    """Separators stand between the parts a story has, never beside a missing one."""
+
+    @pytest.mark.parametrize(
+        ("byline", "dateline", "source", "line"),
+        [
+            ("By Trend", "Baku", "Trend News Agency", "By Trend · Baku · Trend News Agency"),
+            ("", "Baku", "Trend News Agency", "Baku · Trend News Agency"),
+            ("By Trend", "", "Trend News Agency", "By Trend · Trend News Agency"),
+            ("By Trend", "Baku", "", "By Trend · Baku"),
+            ("", "", "", ""),
+        ],
+    )
+    def test_the_preview_of_an_undated_draft(self, editor, byline, dateline, source, line):
+        draft = ArticleFactory(
+            byline=byline,
+            dateline=PlaceFactory(name=dateline) if dateline else None,
+            source=SourceFactory(name=source) if source else None,
+        )
+        assert draft.published_at is None
+        page = desk_client(editor).get(preview_url(draft)).text
+        assert text_of(page, "meta") == line
+
+    def test_a_public_story_shows_its_time_between_place_and_source(self, client):
+        story = ArticleFactory(
+            public=True,
+            byline="By Trend",
+            dateline=PlaceFactory(name="Baku"),
+            source=SourceFactory(name="Trend News Agency"),
+            published_at=datetime(2020, 10, 6, 8, 0, tzinfo=UTC),
+        )
+        page = client.get(story.get_absolute_url()).text
+        assert text_of(page, "meta") == (
+            "By Trend · Baku · 6 October 2020, 08:00 UTC · Trend News Agency"
+        )
+
+    @pytest.mark.parametrize(
+        ("dateline", "source", "line"),
+        [
+            ("Baku", "Trend News Agency", "6 October 2020, 08:00 UTC · Baku · Trend News Agency"),
+            ("", "Trend News Agency", "6 October 2020, 08:00 UTC · Trend News Agency"),
+            ("Baku", "", "6 October 2020, 08:00 UTC · Baku"),
+            ("", "", "6 October 2020, 08:00 UTC"),
+        ],
+    )
+    def test_a_teaser(self, client, dateline, source, line):
+        ArticleFactory(
+            public=True,
+            dateline=PlaceFactory(name=dateline) if dateline else None,
+            source=SourceFactory(name=source) if source else None,
+            published_at=datetime(2020, 10, 6, 8, 0, tzinfo=UTC),
+        )
+        assert text_of(client.get("/").text, "meta") == line
+
+
+class TestPreviewBanner:
+    @pytest.mark.parametrize(
+        ("state", "banner"),
+        [
+            ({"status": Status.DRAFT}, "a draft; readers cannot see it yet."),
+            ({"status": Status.REVIEW}, "in review; readers cannot see it yet."),
+            (
+                {"status": Status.ARCHIVED, "published_at": datetime(2020, 10, 6, 8, tzinfo=UTC)},
+                "archived; readers can no longer see it.",
+            ),
+            (
+                {"status": Status.PUBLISHED, "published_at": datetime(2030, 10, 6, 8, tzinfo=UTC)},
+                "scheduled for 6 October 2030, 08:00 UTC; readers cannot see it until then.",
+            ),
+            ({"public": True}, "published."),
+        ],
+        ids=["draft", "review", "archived", "scheduled", "public"],
+    )
+    def test_says_what_state_the_story_is_in(self, editor, state, banner):
+        article = ArticleFactory(**state)
+        page = desk_client(editor).get(preview_url(article)).text
+        assert text_of(page, "preview-banner") == f"Preview: this story is {banner}"
 
 
 @pytest.mark.parametrize(
@@ -102,7 +188,7 @@ class TestEveryTimeOnEveryPage:
             trend.get_absolute_url(): 2,
             "/search/?q=story": 1,
             "/corrections/": 1,
-            preview_url(scheduled): 1,
+            preview_url(scheduled): 2,  # the banner's time and the story's
         }
 
     @pytest.mark.parametrize("zone", ZONE_NAMES)
