@@ -125,11 +125,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "dateline").only(*self.LISTING_FIELDS).newest_first()
 
     def for_feed(self):
-        """A feed item: a teaser, its first paragraph and the names of its people and places."""
+        """A feed item: a teaser, its body (text for a missing summary, reader HTML for
+        the content), its creation time (its permanent id) and the names of its people
+        and places."""
         names = ("id", "slug", "name")
         return (
             self.for_listing()
-            .only(*self.LISTING_FIELDS, "body")
+            .only(*self.LISTING_FIELDS, "body", "body_html", "created_at")
             .prefetch_related(
                 Prefetch("people", queryset=Person.objects.only(*names)),
                 Prefetch("places", queryset=Place.objects.only(*names)),
