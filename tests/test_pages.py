@@ -91,14 +91,44 @@ class TestArticlePage:
         assert data["headline"].startswith("Azerbaijan’s defense minister")
         assert data["datePublished"] == "2020-10-06T08:00:00+00:00"
         assert data["dateModified"] > data["datePublished"]
-        assert data["author"] == [{"@type": "Organization", "name": "Trend News Agency"}]
-        assert data["publisher"]["name"] == "Newsroom"
+        assert data["author"] == [
+            {
+                "@type": "Organization",
+                "name": "Trend News Agency",
+                "url": "http://testserver/sources/trend/",
+                "sameAs": ["https://en.trend.az/"],
+            }
+        ]
+        assert data["publisher"] == {
+            "@type": "NewsMediaOrganization",
+            "name": "Newsroom",
+            "url": "http://testserver/",
+            "logo": {
+                "@type": "ImageObject",
+                "url": "http://testserver/static/logo.png",
+                "width": 192,
+                "height": 192,
+            },
+        }
         about = {thing["name"]: thing for thing in data["about"]}
         assert set(about) == {"Zakir Hasanov"}
         mentions = {thing["name"]: thing for thing in data["mentions"]}
         assert mentions["Azerbaijan"]["sameAs"] == ["https://www.wikidata.org/wiki/Q227"]
         assert "sameAs" not in mentions["Ganja"]
         assert data["correction"][0]["text"] == "The meeting was on October 6."
+
+    def test_the_publishers_logo_is_served_at_its_size(self, client):
+        import struct
+
+        data = jsonld_of(client.get(ArticleFactory(public=True, source=None).get_absolute_url()))
+        assert data["author"] == [data["publisher"]]  # no agency: the newsroom wrote it
+        logo = data["publisher"]["logo"]
+        response = client.get(logo["url"])
+        assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+        png = b"".join(response.streaming_content)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert struct.unpack(">II", png[16:24]) == (logo["width"], logo["height"])
+        assert logo["width"] >= 112  # the smallest logo Google's guidelines take
 
     def test_structured_data_cannot_be_broken_out_of(self, client):
         article = ArticleFactory(public=True, summary="</script><script>alert(1)</script>")
