@@ -62,10 +62,19 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,19}")
 MAX_OFFSET = 2**63 - 1
 
 
+def canonical_url(request):
+    """The page's own absolute address, with only the query parameters it reads
+    (page_cache.cached_page passes it no others): ``?page=2`` stays, ``?utm=`` goes."""
+    query = request.GET.urlencode()
+    return request.build_absolute_uri(f"{request.path}?{query}" if query else request.path)
+
+
 class UncountedListView(ListView):
     """A ListView whose pages cost the same at page 1 of 10 stories or of a million."""
 
     paginate_by = 20
+    # The query parameters the page reads; no others reach it (page_cache.cached_page).
+    query_parameters = ("page",)
 
     def paginate_queryset(self, queryset, page_size):
         raw = self.request.GET.get("page", "1")
@@ -81,6 +90,9 @@ class UncountedListView(ListView):
         page = UncountedPage(rows[:page_size], number, len(rows) > page_size, self.request.GET)
         return None, page, page.object_list, page.has_other_pages()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(canonical_url=canonical_url(self.request), **kwargs)
+
 
 class HomeView(UncountedListView):
     template_name = "articles/article_list.html"
@@ -93,6 +105,7 @@ class HomeView(UncountedListView):
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    query_parameters = ()
 
     def get_queryset(self):
         return Article.objects.public().for_detail()
@@ -174,6 +187,7 @@ class SearchView(UncountedListView):
 
     template_name = "articles/search.html"
     context_object_name = "articles"
+    query_parameters = ("q", "page", *(kind.name for kind in kinds.KINDS))
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")

@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import editorial
@@ -245,6 +246,35 @@ class TestEntityPages:
 
     def test_an_unknown_entity_is_404(self, client):
         assert client.get("/people/nobody/").status_code == 404
+
+
+class TestCanonicalAddresses:
+    def canonical(self, response):
+        return re.findall(r'<link rel="canonical" href="([^"]*)">', response.text)
+
+    @pytest.mark.parametrize(
+        "url",
+        ["/", "/people/", "/places/", "/sources/", "/corrections/", "/places/ganja/", SEED_URL],
+    )
+    def test_every_indexable_page_names_its_own(self, client, seed, url):
+        assert self.canonical(client.get(url)) == [f"http://testserver{url}"]
+
+    @pytest.mark.parametrize("url", ["/", "/people/", "/places/ganja/"])
+    def test_a_later_page_keeps_its_number_and_drops_the_rest(self, client, url):
+        ganja, people = PlaceFactory(name="Ganja"), PersonFactory.create_batch(101)
+        ArticleFactory.create_batch(21, public=True, places=[ganja], people=people)
+        response = client.get(url, {"page": 2, "utm_source": "newsletter"})
+        assert self.canonical(response) == [f"http://testserver{url}?page=2"]
+
+    def test_search_has_none_as_it_is_not_indexed(self, client, seed):
+        response = client.get("/search/", {"q": "Iskander"})
+        assert self.canonical(response) == []
+        assert '<meta name="robots" content="noindex">' in response.text
+
+    def test_a_preview_has_none(self, client, editor):
+        client.force_login(editor)
+        response = client.get(reverse("admin:articles_article_preview", args=[ArticleFactory().pk]))
+        assert self.canonical(response) == []
 
 
 class TestHostileAddresses:

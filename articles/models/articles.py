@@ -516,6 +516,13 @@ class Article(SluggedModel):
         )
 
     @property
+    def was_published(self):
+        """Whether the story, as last read from or written to the database, was published
+        (public or scheduled); None when this copy never read it (a bare instance, loaddata)."""
+        loaded = getattr(self, "_loaded", {})
+        return loaded["status"] == Status.PUBLISHED if "status" in loaded else None
+
+    @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and not self.is_public
 
