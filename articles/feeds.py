@@ -1,20 +1,68 @@
-"""RSS 2.0 and Atom feeds of public stories: the site's, and each entity's (kinds.py)."""
+"""RSS 2.0 and Atom feeds of public stories: the site's, and each entity's (kinds.py).
+
+A feed reader is told exactly what is text and what is HTML. Headlines and
+summaries are text an editor or the wire typed: Atom marks them text, and RSS,
+whose readers treat a description as HTML, carries the description HTML-escaped,
+so a "<a href=…>" in a lead shows as those characters, never as a link. The body
+goes out as its reader HTML, sanitised when saved (``body_html``).
+"""
+
+import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from articles.models import Article
 
 FEED_LENGTH = 30
 
 
+class StoryRssFeed(Rss201rev2Feed):
+    """RSS with the description as escaped text and the body in content:encoded."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        description = item["description"]
+        if description is not None:
+            description = escape(description)
+        super().add_item_elements(handler, {**item, "description": description})
+        if item["body_html"]:
+            handler.addQuickElement("content:encoded", item["body_html"])
+
+
+class StoryAtomFeed(Atom1Feed):
+    """Atom with the summary as text (Django marks it html) and the body as HTML content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        if item["body_html"]:
+            handler.addQuickElement("content", item["body_html"], {"type": "html"})
+
+
 class LatestArticlesFeed(Feed):
     """The latest public stories, newest first."""
 
+    feed_type = StoryRssFeed
     description = "The latest stories from the newsroom."
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request, in every thread (urls.py): what an
+        # item needs of the request goes on a copy made for this request alone.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: latest stories"
@@ -31,6 +79,9 @@ class LatestArticlesFeed(Feed):
     def item_description(self, article):
         return article.summary or (article.paragraphs[0] if article.paragraphs else "")
 
+    def item_extra_kwargs(self, article):
+        return {"body_html": article.body_html}
+
     def item_pubdate(self, article):
         return article.published_at
 
@@ -44,13 +95,18 @@ class LatestArticlesFeed(Feed):
         return [entity.name for entity in (*article.places.all(), *article.people.all())]
 
     def item_guid(self, article):
-        return f"{reverse('articles:home')}articles/{article.pk}"
+        """A tag: URI (RFC 4151), absolute as Atom requires and permanent: the host the
+        feed is served from, the day the story was created and its id. An edit
+        changes neither (a slug or a publication time it may), so a reader never
+        sees an edited story as a new one."""
+        host, _port = split_domain_port(self.request.get_host())
+        return f"tag:{host},{article.created_at:%Y-%m-%d}:articles/{article.pk}"
 
     item_guid_is_permalink = False
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtomFeed
     subtitle = LatestArticlesFeed.description
 
 

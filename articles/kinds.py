@@ -56,7 +56,16 @@ class Kind:
 
 
 PERSON = Kind("person", "Person", "people", "People", "people", "rejected_people")
-PLACE = Kind("place", "Place", "places", "Places", "places", "rejected_places")
+PLACE = Kind(
+    "place",
+    "Place",
+    "places",
+    "Places",
+    "places",
+    "rejected_places",
+    # A story filed from a place is about it, whether or not its text names it.
+    also_about=("dateline",),
+)
 SOURCE = Kind(
     "source",
     "Source",

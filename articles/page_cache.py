@@ -1,21 +1,26 @@
 """Whole public pages in the shared cache, and what makes them stale.
 
-Every change to the newsroom (a story saved, published, corrected or deleted;
-an entity renamed) moves one generation number, and cached pages are keyed by
-it, so no reader sees a page older than the last edit. A page is also never
-kept past the next scheduled publication: the story due at 10:00 is on the
-home page at 10:00.
+Every change to what readers can see (a published or scheduled story saved,
+unpublished, corrected or deleted; an entity renamed: invalidation.py decides)
+moves one generation number, and cached pages are keyed by it, so no reader
+sees a page older than the last edit. A page is also never kept past the next
+scheduled publication: the story due at 10:00 is on the home page at 10:00.
+
+A page is keyed by its scheme, host, path and the query parameters it reads,
+which its view declares: nothing else reaches the view, so a junk query
+string is the same page from the same entry, not a new one.
 """
 
 import functools
 import hashlib
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
@@ -37,9 +42,18 @@ class LastSeen:
 
 
 def page_key(request, current):
-    # Hashed: an address may be long (a search) and cache keys are bounded.
-    address = f"{request.get_host()}{request.get_full_path()}".encode()
-    return f"pages:{current}:{hashlib.sha256(address).hexdigest()}"
+    # The scheme too: behind a TLS proxy (SECURE_PROXY_SSL_HEADER) one address is
+    # asked for over http:// and https://, and each page's absolute links say which.
+    # The query as the view sees it (understood()). Hashed: an address may be long
+    # (a search) and cache keys are bounded.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
+    return f"pages:{current}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def understood(query, parameters):
+    """``query`` (a QueryDict) cut to ``parameters``, in their order: what a page reads."""
+    pairs = [(name, value) for name in parameters for value in query.getlist(name)]
+    return QueryDict(urlencode(pairs))
 
 
 def lookup(request):
@@ -98,15 +112,19 @@ def seconds_until_next_publication(current):
     return max(0, int(due - datetime.now(UTC).timestamp()) + 1)
 
 
-def cached_page(view):
+def cached_page(view, *, query=()):
     """Serve a public page from the cache, and tell browsers to revalidate it.
 
     Public pages look the same to everyone, so the key is the address and the
     generation alone; responses carry no cookies and no per-visitor content.
+    ``query`` names the query parameters the page reads (``page``, ``q``...):
+    the view sees those alone, so every address that differs only in others
+    (``/?utm=<random>``) is one page in one entry, which no junk can multiply.
     """
 
     @functools.wraps(view)
     def serve(request, *args, **kwargs):
+        request.GET = understood(request.GET, query)
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return revalidate(dated(view(request, *args, **kwargs)))
         current, key, stored = lookup(request)

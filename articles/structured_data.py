@@ -7,10 +7,16 @@ places, corrections): no queries.
 import json
 
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+
+# The publisher's logo, shipped in static/: a square PNG, as search engines ask.
+LOGO = {"path": "logo.png", "width": 192, "height": 192}
 
 
 def _same_as(entity):
-    return [entity.wikidata_url] if entity.wikidata_url else []
+    # Other pages that say who the entity is: its Wikidata item; a source's own site.
+    return [url for url in (entity.wikidata_url, getattr(entity, "url", "")) if url]
 
 
 def _thing(entity, kind, request):
@@ -24,9 +30,24 @@ def _thing(entity, kind, request):
     return thing
 
 
+def publisher(request):
+    """The newsroom itself: its name, its front page and its logo, at absolute addresses."""
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO["path"])),
+            "width": LOGO["width"],
+            "height": LOGO["height"],
+        },
+    }
+
+
 def news_article(article, request):
     """The NewsArticle dict for ``article`` (people and places prefetched)."""
-    publisher = {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME}
+    newsroom = publisher(request)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -36,10 +57,8 @@ def news_article(article, request):
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
-        "publisher": publisher,
-        "author": [
-            {"@type": "Organization", "name": article.source.name} if article.source else publisher
-        ],
+        "publisher": newsroom,
+        "author": [_thing(article.source, "Organization", request) if article.source else newsroom],
         "about": [_thing(person, "Person", request) for person in article.people.all()],
         "mentions": [_thing(place, "Place", request) for place in article.places.all()],
     }

@@ -9,7 +9,7 @@ app_name = "articles"
 
 
 def page(view, **initkwargs):
-    return cached_page(view.as_view(**initkwargs))
+    return cached_page(view.as_view(**initkwargs), query=view.query_parameters)
 
 
 def entity_pages(kind):

@@ -5,6 +5,7 @@ million stories a COUNT(*) per page view is the slow part, and readers only
 need newer and older.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,22 +55,43 @@ class UncountedPage:
         return self.url_for(self.number + 1)
 
 
+# ASCII digits, as many as a 64-bit number has: str.isdigit() takes "²", which int()
+# refuses, and int() refuses a number of over 4,300 digits.
+PAGE_NUMBER = re.compile(r"[0-9]{1,19}")
+# OFFSET is a signed 64-bit integer on both databases: a page beyond it cannot exist.
+MAX_OFFSET = 2**63 - 1
+
+
+def canonical_url(request):
+    """The page's own absolute address, with only the query parameters it reads
+    (page_cache.cached_page passes it no others): ``?page=2`` stays, ``?utm=`` goes."""
+    query = request.GET.urlencode()
+    return request.build_absolute_uri(f"{request.path}?{query}" if query else request.path)
+
+
 class UncountedListView(ListView):
     """A ListView whose pages cost the same at page 1 of 10 stories or of a million."""
 
     paginate_by = 20
+    # The query parameters the page reads; no others reach it (page_cache.cached_page).
+    query_parameters = ("page",)
 
     def paginate_queryset(self, queryset, page_size):
         raw = self.request.GET.get("page", "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
             raise Http404("No such page.")
         number = int(raw)
         start = (number - 1) * page_size
+        if start + page_size + 1 > MAX_OFFSET:
+            raise Http404("No such page.")
         rows = list(queryset[start : start + page_size + 1])
         if not rows and number > 1:
             raise Http404("No such page.")
         page = UncountedPage(rows[:page_size], number, len(rows) > page_size, self.request.GET)
         return None, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(canonical_url=canonical_url(self.request), **kwargs)
 
 
 class HomeView(UncountedListView):
@@ -83,6 +105,7 @@ class HomeView(UncountedListView):
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    query_parameters = ()
 
     def get_queryset(self):
         return Article.objects.public().for_detail()
@@ -164,6 +187,7 @@ class SearchView(UncountedListView):
 
     template_name = "articles/search.html"
     context_object_name = "articles"
+    query_parameters = ("q", "page", *(kind.name for kind in kinds.KINDS))
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")
@@ -173,7 +197,7 @@ class SearchView(UncountedListView):
         for kind in kinds.KINDS:
             slug = self.request.GET.get(kind.name)
             if slug:
-                entity = kind.model.objects.filter(slug=slug).first()
+                entity = kind.model.objects.with_slug(slug).first()
                 if entity is None:
                     return Article.objects.none()
                 self.filters[kind.name] = entity

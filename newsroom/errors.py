@@ -2,17 +2,19 @@
 
 Django calls these for errors no view handled (``handler404`` and friends in
 newsroom/urls.py), and a database that stops answering is a 503 that says when
-to come back, rather than a 500.
+to come back, rather than a 500. The pages (templates/404.html, 500.html) are
+the reader site's, with its header, navigation and search.
 """
 
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views import defaults
 
 from articles.api.errors import API_PREFIX, error_body
+from articles.context_processors import site
 
 
 def _is_api(request):
@@ -51,7 +53,9 @@ def server_error(request):
     if _is_api(request):
         body = error_body(500, "server_error", "Something went wrong on our side; it is logged.")
         return JsonResponse(body, status=500)
-    return defaults.server_error(request)
+    # With the site's settings, not the request's context processors: what
+    # failed may be the database, so the page may need nothing of it.
+    return HttpResponseServerError(loader.render_to_string("500.html", site(request)))
 
 
 def bad_request(request, exception=None):

@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cached_page(sitemap_views.sitemap),
+        cached_page(sitemap_views.sitemap, query=("p",)),  # a long section's pages
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),

@@ -200,14 +200,40 @@ def home_page_raising(monkeypatch, error):
     return Client(raise_request_exception=False).get("/")
 
 
+def assert_in_the_sites_design(page):
+    """The reader site's header (name, every section, search) and a way home."""
+    assert '<a class="site-name" href="/">Newsroom</a>' in page
+    for section in ("/people/", "/places/", "/sources/", "/corrections/"):
+        assert f'href="{section}"' in page
+    assert 'role="search"' in page and 'action="/search/"' in page
+    assert '<a href="/">front page</a>' in page
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in page
+
+
 class TestErrorPages:
-    def test_an_exception_in_a_public_view_is_the_plain_500_page(self, db, monkeypatch):
+    def test_an_exception_in_a_public_view_is_the_sites_500_page(self, db, monkeypatch):
         response = home_page_raising(monkeypatch, RuntimeError("secret internals"))
         assert response.status_code == status.HTTP_500_INTERNAL_SERVER_ERROR
         page = response.content.decode()
-        assert "Server Error (500)" in page
+        assert "<h1>Something went wrong</h1>" in page
+        assert_in_the_sites_design(page)
         for leak in ("Traceback", "secret internals", "RuntimeError", "articles/views.py"):
             assert leak not in page
+
+    def test_the_500_page_needs_no_database(self, monkeypatch):
+        # No django_db: pytest-django refuses every query, so the page is built without one.
+        response = home_page_raising(monkeypatch, RuntimeError("the database is on fire"))
+        assert response.status_code == status.HTTP_500_INTERNAL_SERVER_ERROR
+        assert_in_the_sites_design(response.content.decode())
+
+    @pytest.mark.parametrize("url", ["/no-such-page/", "/articles/never-existed/", "/?page=9"])
+    def test_a_missing_page_is_the_sites_404_page(self, client, db, settings, url):
+        assert not settings.DEBUG
+        response = client.get(url)
+        assert response.status_code == status.HTTP_404_NOT_FOUND
+        page = response.content.decode()
+        assert "<h1>Page not found</h1>" in page
+        assert_in_the_sites_design(page)
 
     @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
     def test_a_database_that_does_not_answer_is_a_503_page(self, db, monkeypatch, error):

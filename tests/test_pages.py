@@ -6,7 +6,8 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import editorial
@@ -91,14 +92,44 @@ class TestArticlePage:
         assert data["headline"].startswith("Azerbaijan’s defense minister")
         assert data["datePublished"] == "2020-10-06T08:00:00+00:00"
         assert data["dateModified"] > data["datePublished"]
-        assert data["author"] == [{"@type": "Organization", "name": "Trend News Agency"}]
-        assert data["publisher"]["name"] == "Newsroom"
+        assert data["author"] == [
+            {
+                "@type": "Organization",
+                "name": "Trend News Agency",
+                "url": "http://testserver/sources/trend/",
+                "sameAs": ["https://en.trend.az/"],
+            }
+        ]
+        assert data["publisher"] == {
+            "@type": "NewsMediaOrganization",
+            "name": "Newsroom",
+            "url": "http://testserver/",
+            "logo": {
+                "@type": "ImageObject",
+                "url": "http://testserver/static/logo.png",
+                "width": 192,
+                "height": 192,
+            },
+        }
         about = {thing["name"]: thing for thing in data["about"]}
         assert set(about) == {"Zakir Hasanov"}
         mentions = {thing["name"]: thing for thing in data["mentions"]}
         assert mentions["Azerbaijan"]["sameAs"] == ["https://www.wikidata.org/wiki/Q227"]
         assert "sameAs" not in mentions["Ganja"]
         assert data["correction"][0]["text"] == "The meeting was on October 6."
+
+    def test_the_publishers_logo_is_served_at_its_size(self, client):
+        import struct
+
+        data = jsonld_of(client.get(ArticleFactory(public=True, source=None).get_absolute_url()))
+        assert data["author"] == [data["publisher"]]  # no agency: the newsroom wrote it
+        logo = data["publisher"]["logo"]
+        response = client.get(logo["url"])
+        assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+        png = b"".join(response.streaming_content)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert struct.unpack(">II", png[16:24]) == (logo["width"], logo["height"])
+        assert logo["width"] >= 112  # the smallest logo Google's guidelines take
 
     def test_structured_data_cannot_be_broken_out_of(self, client):
         article = ArticleFactory(public=True, summary="</script><script>alert(1)</script>")
@@ -170,6 +201,28 @@ class TestEntityPages:
         articles = client.get(ministry.get_absolute_url()).context["articles"]
         assert set(articles) == {supplied, named}
 
+    def test_the_seed_story_is_about_the_place_it_was_filed_from(self, client, seed):
+        import feedparser
+
+        assert SEED_URL in client.get("/places/baku/").text
+        counts = {e.name: e.story_count for e in client.get("/places/").context["entities"]}
+        assert counts["Baku"] == 1
+        feed = feedparser.parse(client.get("/places/baku/feed/").content)
+        assert [entry.link.endswith(SEED_URL) for entry in feed.entries] == [True]
+        found = client.get("/search/", {"q": "Iskander", "place": "baku"}).context["articles"]
+        assert [article.get_absolute_url() for article in found] == [SEED_URL]
+        api_results = client.get("/api/v1/articles/", {"place": "baku"}).json()["results"]
+        assert [story["url"] for story in api_results] == [f"http://testserver{SEED_URL}"]
+
+    def test_a_story_filed_from_a_place_it_also_names_counts_once(self, client):
+        baku = PlaceFactory(name="Baku")
+        filed = ArticleFactory(public=True, dateline=baku, headline="Filed from Baku")
+        both = ArticleFactory(public=True, dateline=baku, places=[baku], headline="Both")
+        ArticleFactory(dateline=baku, headline="A draft filed from Baku")
+        assert set(client.get("/places/baku/").context["articles"]) == {filed, both}
+        counts = {e.name: e.story_count for e in client.get("/places/").context["entities"]}
+        assert counts["Baku"] == 2
+
     @pytest.mark.parametrize("url", ["/people/", "/places/", "/sources/"])
     def test_indexes_are_alphabetical_with_counts(self, client, seed, url):
         response = client.get(url)
@@ -193,6 +246,82 @@ class TestEntityPages:
 
     def test_an_unknown_entity_is_404(self, client):
         assert client.get("/people/nobody/").status_code == 404
+
+
+class TestCanonicalAddresses:
+    def canonical(self, response):
+        return re.findall(r'<link rel="canonical" href="([^"]*)">', response.text)
+
+    @pytest.mark.parametrize(
+        "url",
+        ["/", "/people/", "/places/", "/sources/", "/corrections/", "/places/ganja/", SEED_URL],
+    )
+    def test_every_indexable_page_names_its_own(self, client, seed, url):
+        assert self.canonical(client.get(url)) == [f"http://testserver{url}"]
+
+    @pytest.mark.parametrize("url", ["/", "/people/", "/places/ganja/"])
+    def test_a_later_page_keeps_its_number_and_drops_the_rest(self, client, url):
+        ganja, people = PlaceFactory(name="Ganja"), PersonFactory.create_batch(101)
+        ArticleFactory.create_batch(21, public=True, places=[ganja], people=people)
+        response = client.get(url, {"page": 2, "utm_source": "newsletter"})
+        assert self.canonical(response) == [f"http://testserver{url}?page=2"]
+
+    def test_search_has_none_as_it_is_not_indexed(self, client, seed):
+        response = client.get("/search/", {"q": "Iskander"})
+        assert self.canonical(response) == []
+        assert '<meta name="robots" content="noindex">' in response.text
+
+    def test_a_preview_has_none(self, client, editor):
+        client.force_login(editor)
+        response = client.get(reverse("admin:articles_article_preview", args=[ArticleFactory().pk]))
+        assert self.canonical(response) == []
+
+
+class TestHostileAddresses:
+    """Whatever a visitor types into an address is a friendly page, never a 500 (both databases)."""
+
+    # Past a 64-bit OFFSET at 20, 50 or 100 a page; a digit int() refuses; more digits than int()
+    # reads.
+    IMPOSSIBLE_PAGES = ["99999999999999999999", "461168601842738791", "²", "1" * 5000]
+
+    @pytest.mark.parametrize("page", IMPOSSIBLE_PAGES)
+    @pytest.mark.parametrize(
+        ("path", "query"),
+        [
+            ("/", {}),
+            ("/people/", {}),
+            ("/places/ganja/", {}),
+            ("/corrections/", {}),
+            ("/search/", {"q": "story"}),
+        ],
+    )
+    def test_a_page_that_cannot_exist_is_404(self, path, query, page):
+        ArticleFactory(public=True, headline="A story", places=[PlaceFactory(name="Ganja")])
+        response = Client(raise_request_exception=False).get(path, {**query, "page": page})
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize("name", ["person", "place", "source"])
+    def test_a_nul_byte_in_a_filter_is_an_empty_result(self, name):
+        ArticleFactory(public=True, headline="A story")
+        response = Client(raise_request_exception=False).get(
+            "/search/", {"q": "story", name: "\x00"}
+        )
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == []
+
+    def test_a_nul_byte_in_the_query_is_a_space(self):
+        wanted = ArticleFactory(public=True, headline="A story")
+        response = Client(raise_request_exception=False).get("/search/", {"q": "story\x00"})
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == [wanted]
+
+    def test_a_filter_naming_no_slug_asks_the_database_nothing(
+        self, client, django_assert_num_queries, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 0
+        with django_assert_num_queries(0):
+            response = client.get("/search/", {"q": "story", "place": "not a slug"})
+        assert list(response.context["articles"]) == []
 
 
 NON_PUBLIC = [
@@ -506,7 +635,9 @@ class TestFixedQueries:
         people = PersonFactory.create_batch(3)
         source = SourceFactory()
         for _ in range(request.param):
-            ArticleFactory(public=True, places=places, people=people, source=source)
+            ArticleFactory(
+                public=True, places=places, people=people, source=source, dateline=places[1]
+            )
         return {"place": places[0], "person": people[0], "source": source}
 
     @pytest.fixture(autouse=True)

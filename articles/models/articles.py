@@ -91,8 +91,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def about(self, *entities):
-        """Stories about any of ``entities``: linked to a person or place; supplied by
-        or naming a source."""
+        """Stories about any of ``entities``: linked to a person or place, or filed
+        from the place; supplied by or naming a source (kinds.Kind.also_about)."""
         condition = Q()
         for entity in entities:
             condition |= about_condition(kinds.of(entity), entity.pk)
@@ -128,11 +128,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "dateline").only(*self.LISTING_FIELDS).newest_first()
 
     def for_feed(self):
-        """A feed item: a teaser, its first paragraph and the names of its people and places."""
+        """A feed item: a teaser, its body (text for a missing summary, reader HTML for
+        the content), its creation time (its permanent id) and the names of its people
+        and places."""
         names = ("id", "slug", "name")
         return (
             self.for_listing()
-            .only(*self.LISTING_FIELDS, "body")
+            .only(*self.LISTING_FIELDS, "body", "body_html", "created_at")
             .prefetch_related(
                 Prefetch("people", queryset=Person.objects.only(*names)),
                 Prefetch("places", queryset=Place.objects.only(*names)),
@@ -548,6 +550,13 @@ class Article(SluggedModel):
             and published_at is not None
             and published_at <= timezone.now()
         )
+
+    @property
+    def was_published(self):
+        """Whether the story, as last read from or written to the database, was published
+        (public or scheduled); None when this copy never read it (a bare instance, loaddata)."""
+        loaded = getattr(self, "_loaded", {})
+        return loaded["status"] == Status.PUBLISHED if "status" in loaded else None
 
     @property
     def is_scheduled(self):

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, slug_re
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
@@ -30,6 +30,14 @@ class EntityQuerySet(models.QuerySet):
     def for_page(self):
         """What an entity's own page shows of it."""
         return self
+
+    def with_slug(self, slug):
+        """The entity at ``slug`` as a visitor typed it (a filter's parameter).
+
+        Text that cannot be a slug names nothing, without a query: PostgreSQL
+        refuses a NUL anywhere in a query, and no slug has one.
+        """
+        return self.filter(slug=slug) if slug_re.match(slug) else self.none()
 
     def with_story_counts(self):
         """Each row's number of public stories about it, counted for the fetched rows only."""

@@ -1,9 +1,42 @@
+from datetime import UTC
+
 from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
 
 register = template.Library()
+
+# Every time a reader sees, on every page: "6 October 2020, 08:00 UTC".
+READER_TIME_FORMAT = "j F Y, H:i"
+
+
+@register.filter
+def reader_time(moment):
+    """``moment`` in the newsroom's TIME_ZONE, naming the zone: a bare "08:00" is a guess."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    zone = local.tzname()
+    # tzdata names zones with no customary abbreviation by their offset ("+04").
+    if zone.startswith(("+", "-")):
+        zone = f"UTC{zone}"
+    return f"{dateformat.format(local, READER_TIME_FORMAT)} {zone}"
+
+
+@register.filter
+def machine_time(moment):
+    """``moment`` for a <time datetime> (and other machine-read) attribute.
+
+    Whole seconds: HTML allows at most three digits of a fraction, and a time
+    saved live has six. In UTC: a zone's historical offsets can have seconds,
+    which HTML refuses.
+    """
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @register.filter
@@ -19,3 +52,53 @@ def jsonld(data):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+class PartNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return self.nodelist.render(context)
+
+
+class SeparatedNode(template.Node):
+    def __init__(self, separator, parts):
+        self.separator = separator
+        self.parts = parts
+
+    def render(self, context):
+        rendered = [part.render(context).strip() for part in self.parts]
+        separator = conditional_escape(self.separator.resolve(context))
+        # Each part is template output, escaped as it rendered; the separator is escaped above.
+        return mark_safe(separator.join(part for part in rendered if part))
+
+
+@register.tag
+def separated(parser, token):
+    """``{% separated " · " %}{% part %}…{% endpart %}…{% endseparated %}``: the parts
+    that render to something, with the separator between them and nowhere else
+    (a story with no time is "By Trend · Baku · Trend", not "By Trend · Baku ·  · Trend").
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the separator.")
+    nodelist = parser.parse(("endseparated",))
+    parser.delete_first_token()
+    parts = []
+    for node in nodelist:
+        if isinstance(node, PartNode):
+            parts.append(node)
+        elif not (isinstance(node, template.base.TextNode) and not node.s.strip()):
+            raise template.TemplateSyntaxError(
+                f"Only {{% part %}} blocks may stand inside {{% {bits[0]} %}}."
+            )
+    return SeparatedNode(parser.compile_filter(bits[1]), parts)
+
+
+@register.tag
+def part(parser, token):
+    """One part of a ``{% separated %}`` line; it counts only if it renders to something."""
+    nodelist = parser.parse(("endpart",))
+    parser.delete_first_token()
+    return PartNode(nodelist)
