@@ -26,7 +26,7 @@ class ArticleSitemap(Sitemap):
 
 
 class EntitySitemap(Sitemap):
-    """Every entity page of one kind."""
+    """The pages of one kind's entities that have a public story."""
 
     changefreq = "daily"
     limit = 10_000
@@ -35,7 +35,7 @@ class EntitySitemap(Sitemap):
         self.kind = kind
 
     def items(self):
-        return self.kind.model.objects.only("slug", "updated_at").order_by("pk")
+        return self.kind.model.objects.in_the_news().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, entity):
         return entity.updated_at

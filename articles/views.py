@@ -176,7 +176,7 @@ class EntityIndexView(UncountedListView):
     kind = None
 
     def get_queryset(self):
-        return self.kind.model.objects.with_story_counts().order_by("name", "id")
+        return self.kind.model.objects.in_the_news().with_story_counts().order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.kind.title, **kwargs)

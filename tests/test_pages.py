@@ -237,6 +237,18 @@ class TestEntityPages:
         response = client.get("/places/")
         assert {e.name: e.story_count for e in response.context["entities"]}["Ganja"] == 2
 
+    def test_indexes_and_sitemaps_list_only_entities_with_a_public_story(self, client, editor):
+        """A source made from a draft's byline says nothing about the desk's work."""
+        from articles import intake
+
+        draft = intake.take_in("By Jane Doe, Quiet Wire\n\nTalks went on.", by=editor).article
+        assert draft.source.name == "Quiet Wire"
+        assert "Quiet Wire" not in client.get("/sources/").text
+        assert "/sources/quiet-wire/" not in client.get("/sitemap-sources.xml").text
+        editorial.publish(draft, by=editor)
+        assert "Quiet Wire" in client.get("/sources/").text
+        assert "/sources/quiet-wire/" in client.get("/sitemap-sources.xml").text
+
     def test_a_renamed_place_answers_301(self, client):
         place = PlaceFactory(name="Ganja")
         place.slug = "ganja-city"

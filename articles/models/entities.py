@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, slug_re
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
 from articles import kinds, text
@@ -38,6 +38,17 @@ class EntityQuerySet(models.QuerySet):
         refuses a NUL anywhere in a query, and no slug has one.
         """
         return self.filter(slug=slug) if slug_re.match(slug) else self.none()
+
+    def in_the_news(self):
+        """Entities with at least one public story: what indexes and sitemaps list.
+
+        An entity made for a draft (a source from an unknown byline, say) is not
+        listed before a story about it is public: the lists would tell outsiders
+        what the desk is working on.
+        """
+        article_model = apps.get_model("articles", "Article")
+        stories = article_model.objects.public().about_kind(kinds.of(self.model), OuterRef("pk"))
+        return self.filter(Exists(stories))
 
     def with_story_counts(self):
         """Each row's number of public stories about it, counted for the fetched rows only."""
