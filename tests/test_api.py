@@ -4,7 +4,7 @@ roles, limits and errors."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.test import Client
 from django.utils import timezone
 from rest_framework import status
@@ -289,25 +289,36 @@ class TestPaging:
         assert api().get("/api/v1/places/", {"page": 9}).status_code == 404
 
 
+class Mirror:
+    """A client's copy of the articles it may read, kept by the README's recipe."""
+
+    def __init__(self, client):
+        self.client, self.articles = client, {}
+        self.since = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def sync(self):
+        removed = self.client.get(f"{ARTICLES}removed/", {"since": self.since.isoformat()}).data
+        for removal in removed["results"]:
+            self.articles.pop(removal["id"], None)
+        url = ARTICLES
+        parameters = {"updated_since": self.since.isoformat(), "ordering": "updated_at"}
+        while url:
+            page = self.client.get(url, parameters).data
+            for item in page["results"]:
+                self.articles[item["id"]] = item["headline"]
+            url, parameters = page["next"], None
+        self.since = datetime.fromisoformat(removed["until"].replace("Z", "+00:00"))
+        return removed["results"]
+
+
+def readable_by(user):
+    return dict(Article.objects.visible_to(user).values_list("id", "headline"))
+
+
 class TestIncrementalSync:
     def test_the_mirror_recipe_ends_equal_to_the_public_set(self, editor):
         """The README's recipe, run against every way a story enters or leaves."""
-        mirror, since = {}, datetime(2000, 1, 1, tzinfo=UTC)
-        client = api()
-
-        def sync():
-            nonlocal since
-            removed = client.get(f"{ARTICLES}removed/", {"since": since.isoformat()}).data
-            for removal in removed["results"]:
-                mirror.pop(removal["id"], None)
-            url = ARTICLES
-            parameters = {"updated_since": since.isoformat(), "ordering": "updated_at"}
-            while url:
-                page = client.get(url, parameters).data
-                for item in page["results"]:
-                    mirror[item["id"]] = item["headline"]
-                url, parameters = page["next"], None
-            since = datetime.fromisoformat(removed["until"].replace("Z", "+00:00"))
+        mirror = Mirror(api())
 
         def public_set():
             return dict(Article.objects.public().values_list("id", "headline"))
@@ -318,8 +329,8 @@ class TestIncrementalSync:
         deleted = ArticleFactory(public=True, headline="Deleted")
         republished = ArticleFactory(public=True, headline="Republished")
         archived = ArticleFactory(public=True, headline="Archived")
-        sync()
-        assert mirror == public_set()
+        mirror.sync()
+        assert mirror.articles == public_set()
 
         edited.headline = "After"
         edited.save()
@@ -330,18 +341,53 @@ class TestIncrementalSync:
         editorial.archive(Article.objects.get(pk=archived.pk), by=editor)
         ArticleFactory(public=True, headline="Created")
         due = ArticleFactory(status=Status.PUBLISHED, published_at=at(1), headline="Was scheduled")
-        sync()
-        assert mirror == public_set()
-        assert mirror[edited.pk] == "After" and kept.pk in mirror
+        mirror.sync()
+        assert mirror.articles == public_set()
+        assert mirror.articles[edited.pk] == "After" and kept.pk in mirror.articles
 
         # A scheduled story goes public with no write at all; the next sync has it.
         Article.objects.filter(pk=due.pk).update(published_at=timezone.now())
         editorial.publish(
             Article.objects.get(pk=kept.pk), by=editor, at=at(3)
         )  # rescheduled: leaves
-        sync()
-        assert mirror == public_set()
-        assert due.pk in mirror and kept.pk not in mirror
+        mirror.sync()
+        assert mirror.articles == public_set()
+        assert due.pk in mirror.articles and kept.pk not in mirror.articles
+
+    def test_a_partners_mirror_drops_stories_killed_under_embargo(self, editor, partner):
+        """Partners receive stories before their time, so a story unpublished, archived
+        or deleted under embargo must leave their mirror before it would go public."""
+        mirror, readers = Mirror(api(partner)), Mirror(api())
+
+        def scheduled(headline):
+            return ArticleFactory(status=Status.PUBLISHED, published_at=at(2), headline=headline)
+
+        unpublished, archived = scheduled("Unpublished"), scheduled("Archived")
+        deleted, deleted_by_api = scheduled("Deleted"), scheduled("Deleted through the API")
+        moved, kept = scheduled("Moved to a later embargo"), scheduled("Kept")
+        rescheduled = ArticleFactory(public=True, headline="Public, then under embargo")
+        mirror.sync(), readers.sync()
+        assert mirror.articles == readable_by(partner)
+
+        editorial.unpublish(Article.objects.get(pk=unpublished.pk), by=editor)
+        editorial.archive(Article.objects.get(pk=archived.pk), by=editor)
+        editorial.delete(Article.objects.get(pk=deleted.pk), by=editor, expected_version=1)
+        response = api(editor).delete(detail_url(deleted_by_api), HTTP_IF_MATCH='"1"')
+        assert response.status_code == status.HTTP_204_NO_CONTENT
+        editorial.publish(Article.objects.get(pk=moved.pk), by=editor, at=at(5))
+        editorial.publish(Article.objects.get(pk=rescheduled.pk), by=editor, at=at(3))
+        removals = mirror.sync()
+        assert mirror.articles == readable_by(partner)
+        assert {moved.pk, kept.pk, rescheduled.pk} <= set(mirror.articles)
+        assert {(r["id"], r["reason"]) for r in removals} >= {
+            (unpublished.pk, "unpublished"),
+            (archived.pk, "archived"),
+            (deleted.pk, "deleted"),
+            (deleted_by_api.pk, "deleted"),
+        }
+        # Readers' clients never had the embargoed stories, and never hear of them.
+        assert [(r["id"], r["reason"]) for r in readers.sync()] == [(rescheduled.pk, "rescheduled")]
+        assert readers.articles == readable_by(AnonymousUser())
 
     def test_removals_say_why_and_hide_drafts_from_the_public(self, editor):
         since = timezone.now().isoformat()
