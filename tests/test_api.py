@@ -1,6 +1,8 @@
 """The REST API for clients: visibility, fields, filters, paging, sync, conditional writes,
 roles, limits and errors."""
 
+import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,9 +12,11 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from articles import editorial, wire
 from articles.models import Article, Place, Status, WireItem
+from newsroom.settings import client_address_settings
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -758,6 +762,37 @@ class TestLimitsAndErrors:
             settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
             api_settings.reload()
             SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+    @pytest.mark.parametrize("proxies", [0, 1])
+    def test_a_made_up_x_forwarded_for_does_not_escape_the_limit(
+        self, settings, monkeypatch, proxies
+    ):
+        """Anonymous clients are counted by the address our outermost proxy saw
+        (TRUSTED_PROXY_COUNT), never by what they wrote in X-Forwarded-For."""
+        if proxies:
+            behind_proxies = client_address_settings(proxies)
+            settings.REST_FRAMEWORK = {
+                **settings.REST_FRAMEWORK,
+                "NUM_PROXIES": behind_proxies["NUM_PROXIES"],
+            }
+        else:
+            assert settings.TRUSTED_PROXY_COUNT == 0  # the settings as they come
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"}
+        )
+        made_up = random.Random(22)
+
+        def forwarded():
+            address = ".".join(str(made_up.randrange(1, 255)) for _ in range(4))
+            # Our proxy appends the address it saw to whatever the client sent.
+            return f"{address}, 198.51.100.9" if proxies else address
+
+        client = api()
+        within = [client.get(ARTICLES, HTTP_X_FORWARDED_FOR=forwarded()) for _ in range(3)]
+        assert [response.status_code for response in within] == [200, 200, 200]
+        beyond = [client.get(ARTICLES, HTTP_X_FORWARDED_FOR=forwarded()) for _ in range(300)]
+        assert Counter(response.status_code for response in beyond) == {429: 300}
+        assert error(beyond[-1])["code"] == "throttled"
 
     @pytest.mark.parametrize(
         ("method", "url", "code"),
