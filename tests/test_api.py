@@ -1,9 +1,11 @@
 """The REST API for clients: visibility, fields, filters, paging, sync, conditional writes,
 roles, limits and errors."""
 
+import base64
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -32,6 +34,8 @@ pytestmark = pytest.mark.django_db
 
 ARTICLES = "/api/v1/articles/"
 SAMPLES = SEED.parent.parent.parent / "tests" / "wire"
+# Past Python's recursion limit, in a few kilobytes.
+DEEPLY_NESTED = "[" * 50_000 + "]" * 50_000
 
 
 def ids(response):
@@ -48,6 +52,11 @@ def detail_url(article):
 
 def at(hours):
     return timezone.now() + timedelta(hours=hours)
+
+
+def cursor(**tokens):
+    """A cursor as the API writes one (its query string in base64), with made-up contents."""
+    return base64.b64encode(urlencode(tokens).encode()).decode()
 
 
 @pytest.fixture
@@ -240,7 +249,9 @@ class TestFilters:
             ({"ordering": "body"}, "ordering"),
             ({"ordering": "-; SELECT 1"}, "ordering"),
             ({"plase": "ganja"}, "plase"),
+            ({"ordering": "headline,updated_at"}, "ordering"),
             ({"page_size": "lots"}, "page_size"),
+            ({"page_size": "²"}, "page_size"),
         ],
     )
     def test_a_bad_value_is_a_400_naming_the_parameter(self, parameters, name):
@@ -280,11 +291,47 @@ class TestPaging:
         second = api().get(first.data["next"])
         assert len(set(ids(first)) | set(ids(second))) == 6
 
-    def test_a_tampered_cursor_is_a_400_or_404(self):
-        ArticleFactory.create_batch(3, public=True)
-        response = api().get(ARTICLES, {"cursor": "not-a-cursor"})
-        assert response.status_code == 404
-        assert error(response)["code"] == "not_found"
+    @pytest.mark.parametrize(
+        "parameters",
+        [
+            {"cursor": "not-a-cursor"},
+            {"cursor": "cD1ub3RhZGF0ZQ=="},  # p=notadate
+            {"cursor": cursor(p="notadate"), "ordering": "-published_at"},
+            {"cursor": cursor(p="2026-01-02 09:00:00"), "ordering": "updated_at"},
+            {"cursor": cursor(p="0001-01-01 00:00:00+01:00"), "ordering": "-updated_at"},
+            {"cursor": cursor(p="2026-01-02 09:00:00-21:13"), "ordering": "published_at"},
+            {"cursor": cursor(p="A story\x00"), "ordering": "headline"},
+            {"cursor": cursor(p="notarank"), "search": "story"},
+            {"cursor": cursor(p="nan"), "search": "story"},
+            {"cursor": cursor(p="1e999"), "search": "story"},
+            {"cursor": cursor(o="-1", p="2026-01-02 09:00:00+00:00")},
+            {"cursor": cursor(r="backwards")},
+        ],
+    )
+    def test_a_tampered_cursor_is_a_400_naming_it(self, parameters):
+        ArticleFactory.create_batch(3, public=True, headline="A story")
+        response = api().get(ARTICLES, parameters)
+        assert response.status_code == 400, response.content
+        assert list(error(response)["fields"]) == ["cursor"]
+
+    @pytest.mark.parametrize(
+        "parameters",
+        [
+            {},
+            {"ordering": "-updated_at"},
+            {"ordering": "headline"},
+            {"search": "story"},
+        ],
+    )
+    def test_cursors_lead_forward_and_back_in_every_order(self, parameters):
+        for n in range(5):
+            # Each ranks differently for "story": a cursor pages by one key alone.
+            headline = f"Story {n}" + " story" * n
+            ArticleFactory(public=True, headline=headline, published_at=at(-n - 1))
+        first = api().get(ARTICLES, {**parameters, "page_size": 2})
+        second = api().get(first.data["next"])
+        assert len(set(ids(first)) | set(ids(second))) == 4
+        assert ids(api().get(second.data["previous"])) == ids(first)
 
     def test_entities_page_by_number(self):
         PlaceFactory.create_batch(60)
@@ -589,6 +636,32 @@ class TestWrites:
         assert response.status_code == 400
         assert field in error(response)["fields"]
         assert Article.objects.count() == count
+
+    @pytest.mark.parametrize(
+        ("method", "path"), [("post", ARTICLES), ("patch", "article"), ("post", "/api/v1/people/")]
+    )
+    def test_json_nested_too_deep_is_a_400(self, editor, method, path):
+        article = ArticleFactory()
+        url = detail_url(article) if path == "article" else path
+        response = api(editor).generic(
+            method.upper(),
+            url,
+            DEEPLY_NESTED,
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 400
+        assert (error(response)["code"], error(response)["message"]) == (
+            "parse_error",
+            "JSON parse error - nested too deeply.",
+        )
+
+    def test_json_nested_too_deep_for_a_token_is_a_400(self):
+        response = APIClient().generic(
+            "POST", "/api/v1/auth/token/", DEEPLY_NESTED, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert error(response)["code"] == "parse_error"
 
     def test_malformed_json_is_a_400(self, editor):
         response = api(editor).generic(

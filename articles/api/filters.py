@@ -156,6 +156,13 @@ class ArticleOrdering(OrderingFilter):
 
     ordering_fields = ["published_at", "updated_at", "headline"]
     SORT_KEYS = {"published_at": "published_or_created"}
+    # What a cursor's position is for each sort key: that key's value in a row.
+    POSITIONS = {
+        "published_or_created": AwareDateTimeField(),
+        "updated_at": AwareDateTimeField(),
+        "headline": forms.CharField(strip=False),
+        "search_rank": forms.FloatField(),
+    }
     ordering_description = "published_at, updated_at or headline; prefix with - for descending."
 
     def get_ordering(self, request, queryset, view):
