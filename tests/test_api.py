@@ -2,10 +2,12 @@
 roles, limits and errors."""
 
 import base64
+import http.client
+import json
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -26,7 +28,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
-from tests.helpers import api
+from tests.helpers import api, manage
 from tests.seed import SEED_FILE as SEED
 from tests.seed import SEED_PLACES
 
@@ -670,6 +672,28 @@ class TestWrites:
         assert response.status_code == 400
         assert error(response)["code"] == "parse_error"
 
+    @pytest.mark.parametrize("when", [-1, 2], ids=["public", "scheduled"])
+    @pytest.mark.parametrize("method", ["patch", "put"])
+    def test_a_published_story_without_a_time_is_a_400_naming_it(self, editor, method, when):
+        article = ArticleFactory(status=Status.PUBLISHED, published_at=at(when))
+        response = getattr(api(editor), method)(
+            detail_url(article),
+            {"headline": article.headline, "published_at": None},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 400, response.content
+        assert list(error(response)["fields"]) == ["published_at"]
+        assert Article.objects.get(pk=article.pk).published_at == article.published_at
+
+    @pytest.mark.parametrize("path", [ARTICLES, "/api/v1/people/", "/api/v1/auth/token/"])
+    def test_a_body_over_the_limit_is_a_413(self, editor, settings, path):
+        body = json.dumps({"headline": "Long", "name": "Long", "body": "x" * 10_000_000})
+        response = api(editor).generic("POST", path, body, content_type="application/json")
+        assert response.status_code == 413
+        assert error(response)["code"] == "too_large"
+        assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes" in error(response)["message"]
+
     def test_markup_is_stored_as_text(self, editor, client):
         hostile = "<script>alert('x')</script>"
         response = api(editor).post(
@@ -927,8 +951,35 @@ class TestFixedQueries:
             assert api().get(f"/api/v1/{model}/", {"page_size": 100}).status_code == 200
 
 
-def post_wire(client, data, content_type="text/plain"):
-    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type)
+def post_wire(client, data, content_type="text/plain", **headers):
+    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type, **headers)
+
+
+# A desk user with a token, on the served site's database; prints the token.
+DESK_WITH_TOKEN = """
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+desk = User.objects.create(username="desk")
+desk.user_permissions.add(Permission.objects.get(codename="add_article"))
+print(Token.objects.create(user=desk).key)
+"""
+
+
+def post_chunked(address, token, chunks):
+    """POST ``chunks`` to the wire desk as a chunked upload (no Content-Length)."""
+    connection = http.client.HTTPConnection(urlsplit(address).netloc, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/api/v1/wire/",
+            body=iter(chunks),
+            headers={"Authorization": f"Token {token}", "Content-Type": "text/plain"},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -1014,3 +1065,41 @@ class TestWireIntake:
         assert response.status_code == status.HTTP_403_FORBIDDEN
         assert "permission to add articles" in error(response)["message"]
         assert not WireItem.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("sample", "content_type"),
+        [
+            (SEED, "text/plain"),
+            (SAMPLES / "ninjs1_trend.json", "application/json"),
+            (SAMPLES / "nitf_trend.xml", "application/xml"),
+            (SEED, "application/x-www-form-urlencoded"),  # what curl --data-binary sends
+        ],
+    )
+    def test_an_editors_session_takes_in_copy_with_the_csrf_token(
+        self, seed, editor, sample, content_type
+    ):
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(editor)
+        client.get("/admin/")  # the desk's pages hand out the CSRF cookie
+        copy = sample.read_bytes()
+        refused = post_wire(client, copy, content_type)
+        assert refused.status_code == status.HTTP_403_FORBIDDEN
+        assert "CSRF" in error(refused)["message"]
+        response = post_wire(
+            client, copy, content_type, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value
+        )
+        assert response.status_code == status.HTTP_201_CREATED, response.content
+        assert Article.objects.get(pk=response.data["article"]["id"]).created_by == editor
+
+    def test_a_chunked_upload_is_read_and_held_to_the_limit(self, served, served_env):
+        """Chunked bodies come without Content-Length, through a real server (gunicorn)."""
+        address = served[0]
+        desk = manage("shell", "--verbosity", "0", "-c", DESK_WITH_TOKEN, env=served_env)
+        assert desk.returncode == 0, desk.stderr
+        token = desk.stdout.split()[-1]
+        code, body = post_chunked(address, token, [b"By Trend\n\n", b"Ganja was shelled."])
+        assert (code, body["outcome"]) == (201, "created")
+        assert body["article"]["body"] == "Ganja was shelled."
+        over_the_limit = [b"Ganja. " * 10_000] * (wire.MAX_WIRE_BYTES // 70_000 + 1)
+        code, body = post_chunked(address, token, over_the_limit)
+        assert (code, body["error"]["code"]) == (413, "too_large")

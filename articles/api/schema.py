@@ -1,6 +1,7 @@
 """The OpenAPI schema: every operation lists the error responses it can give,
 all in the one error shape (articles/api/errors.py)."""
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 from articles.api.renderers import NINJS_MEDIA_TYPE
@@ -122,3 +123,9 @@ def _add_ninjs(responses):
                     "description": "IPTC ninjs 2.1 (an article, or a page of them in results).",
                 }
             }
+
+
+class RawBodySessionScheme(SessionScheme):
+    """The wire desk's session is the admin's: the same cookie."""
+
+    target_class = "articles.api.auth.RawBodySessionAuthentication"

@@ -10,15 +10,18 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import editorial, intake, kinds, wire
 from articles.api import conditional, schema  # noqa: F401 - schema registers its extensions
-from articles.api.errors import PayloadTooLarge, PreconditionFailed
+from articles.api.auth import RawBodySessionAuthentication
+from articles.api.errors import PreconditionFailed
 from articles.api.filters import ArticleFilter, ArticleOrdering, AwareDateTimeField
 from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.pagination import ArticleCursorPagination, EntityPagination
+from articles.api.parsers import raw_body
 from articles.api.permissions import ArticlePermission, CanAddArticles
 from articles.api.renderers import FastJSONRenderer, NinjsRenderer
 from articles.api.serializers import (
@@ -37,7 +40,8 @@ def refusals():
     """The editorial service's refusals in the API's terms.
 
     A stale version is 412 with the current one; a story deleted meanwhile 404;
-    a status move the role may not make 403, one the workflow forbids 400.
+    a status move the role may not make 403, one the workflow forbids 400, and
+    a field the model refuses (a published story without a time) 400 naming it.
     """
     try:
         yield
@@ -48,6 +52,8 @@ def refusals():
     except DjangoValidationError as error:
         if getattr(error, "code", None) == "permission":
             raise exceptions.PermissionDenied(" ".join(error.messages)) from None
+        if hasattr(error, "error_dict"):
+            raise exceptions.ValidationError(error.message_dict) from None
         raise exceptions.ValidationError({"status": error.messages}) from None
 
 
@@ -248,6 +254,7 @@ class WireIntakeView(APIView):
     that cannot be taken in; 413 for a body over the wire desk's size limit.
     """
 
+    authentication_classes = [TokenAuthentication, RawBodySessionAuthentication]
     permission_classes = [CanAddArticles]
     parser_classes = []  # the body is read raw: its format is detected from its content
     renderer_classes = [FastJSONRenderer]
@@ -260,11 +267,10 @@ class WireIntakeView(APIView):
         responses={201: WireResultSerializer, 200: WireResultSerializer},
     )
     def post(self, request):
-        if int(request.META.get("CONTENT_LENGTH") or 0) > wire.MAX_WIRE_BYTES:
-            raise PayloadTooLarge(f"Wire copy is limited to {wire.MAX_WIRE_BYTES:,} bytes.")
+        copy = raw_body(request, limit=wire.MAX_WIRE_BYTES)
         strict = request.query_params.get("strict") in {"1", "true"}
         try:
-            result = intake.take_in(request.body, origin="api", by=request.user, strict=strict)
+            result = intake.take_in(copy, origin="api", by=request.user, strict=strict)
         except wire.WireError as error:
             message = f"Cannot take in this copy: {error}."
             raise exceptions.ValidationError({"detail": message}) from None

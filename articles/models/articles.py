@@ -571,6 +571,11 @@ class Article(SluggedModel):
                 self.check_transition(self.status)
             except ValidationError as error:
                 raise ValidationError({"status": error.messages}) from None
+        self.check_publication_time()
+
+    def check_publication_time(self):
+        """Refuse a published story without a publication time, naming the field
+        (the constraint article_published_has_time would refuse the row)."""
         if self.status == Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "A published story needs a publication time."})
 
