@@ -19,16 +19,18 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from articles import editorial, wire
+from articles.api.renderers import NINJS_MEDIA_TYPE
 from articles.models import Article, Place, Status, WireItem
 from newsroom.settings import client_address_settings
 from tests.factories import (
+    PASSWORD,
     ArticleFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
     UserFactory,
 )
-from tests.helpers import api, manage
+from tests.helpers import api, manage, token_for
 from tests.seed import SEED_FILE as SEED
 from tests.seed import SEED_PLACES
 
@@ -163,6 +165,15 @@ class TestRepresentation:
         assert data["corrections"][0]["text"] == "An earlier version gave the wrong date."
         assert '<a href="/places/ganja/" class="mention">Ganja</a>' in data["body_html"]
         assert "original_text" not in data
+
+    def test_ninjs_at_its_own_addresses_is_what_accept_asks_for(self, seed):
+        article = Article.objects.get()
+        own = api().get(f"{detail_url(article)}ninjs/")
+        asked = api().get(detail_url(article), HTTP_ACCEPT=NINJS_MEDIA_TYPE)
+        assert own["Content-Type"] == asked["Content-Type"] == NINJS_MEDIA_TYPE
+        assert own.json() == asked.json()
+        assert own["ETag"] == asked["ETag"] == f'"{article.version}-ninjs"'
+        assert api().get(f"{ARTICLES}ninjs/").json()["results"] == [own.json()]
 
     @pytest.mark.parametrize("model", ["sources", "people", "places"])
     def test_the_entity_contract(self, seed, model):
@@ -818,6 +829,28 @@ class TestAuthentication:
         assert response.status_code == 403
         assert "CSRF" in error(response)["message"]
         assert client.get(ARTICLES).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("body", "content_type"),
+        [
+            ('{"username": "editor", "password": "%s"}', "application/json"),
+            ("username=editor&password=%s", "application/x-www-form-urlencoded"),
+        ],
+    )
+    def test_a_token_for_a_username_and_password_as_json_or_a_form(
+        self, editor, body, content_type
+    ):
+        response = APIClient().generic(
+            "POST", "/api/v1/auth/token/", body % PASSWORD, content_type=content_type
+        )
+        assert response.status_code == 200, response.content
+        assert response.data["token"] == token_for(editor)
+
+    def test_writes_take_json_alone(self, editor):
+        response = api(editor).post(ARTICLES, {"headline": "A form"}, format="multipart")
+        assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+        assert error(response)["code"] == "unsupported_media_type"
+        assert not Article.objects.exists()
 
     def test_a_bad_token_is_401(self):
         client = APIClient()

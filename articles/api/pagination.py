@@ -18,6 +18,17 @@ class CheckedPageSize:
             raise ValidationError({self.page_size_query_param: ["Give a whole number from 1."]})
         return min(int(raw), self.max_page_size)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Results per page, from 1 to {self.max_page_size} (default {self.page_size}); "
+                    f"more is served as {self.max_page_size}."
+                )
+        return parameters
+
 
 class ArticleCursorPagination(CheckedPageSize, CursorPagination):
     """Opaque cursors: stable while stories are being published, and no COUNT of the table.

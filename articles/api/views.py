@@ -10,20 +10,20 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, status, viewsets
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import editorial, intake, kinds, wire
-from articles.api import conditional, schema  # noqa: F401 - schema registers its extensions
-from articles.api.auth import RawBodySessionAuthentication
+from articles.api import conditional
 from articles.api.errors import PreconditionFailed
-from articles.api.filters import ArticleFilter, ArticleOrdering, AwareDateTimeField
+from articles.api.filters import MOMENT, ArticleFilter, ArticleOrdering, AwareDateTimeField
 from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.pagination import ArticleCursorPagination, EntityPagination
 from articles.api.parsers import raw_body
 from articles.api.permissions import ArticlePermission, CanAddArticles
 from articles.api.renderers import FastJSONRenderer, NinjsRenderer
+from articles.api.schema import IF_MATCH, NO_FORMAT, json_or_ninjs
 from articles.api.serializers import (
     ArticleSerializer,
     PersonSerializer,
@@ -58,20 +58,40 @@ def refusals():
 
 
 @extend_schema_view(
+    list=extend_schema(parameters=[NO_FORMAT], responses=json_or_ninjs(200)),
     retrieve=extend_schema(
-        description="One article; ETag and Last-Modified for conditional GET (304)."
+        description="One article; ETag and Last-Modified for conditional GET (304).",
+        parameters=[NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
+    create=extend_schema(parameters=[NO_FORMAT], responses=json_or_ninjs(201)),
     update=extend_schema(
-        description='Replace an article. Needs If-Match: "<version>" (or "version" in the body).'
+        description='Replace an article. Needs If-Match: "<version>" (or "version" in the body).',
+        parameters=[IF_MATCH, NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
     partial_update=extend_schema(
-        description='Change some fields. Needs If-Match: "<version>" (or "version" in the body).'
+        description='Change some fields. Needs If-Match: "<version>" (or "version" in the body).',
+        parameters=[IF_MATCH, NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
-    destroy=extend_schema(description='Delete an article. Needs If-Match: "<version>".'),
+    destroy=extend_schema(
+        description='Delete an article. Needs If-Match: "<version>".',
+        parameters=[IF_MATCH, NO_FORMAT],
+    ),
+    ninjs_list=extend_schema(
+        description="The article list as IPTC ninjs 2.1: the same filters, order and cursor.",
+        responses=NinjsArticleSerializer(many=True),
+    ),
+    ninjs_detail=extend_schema(
+        description="One article as IPTC ninjs 2.1; ETag and Last-Modified for conditional GET.",
+        responses=NinjsArticleSerializer,
+    ),
 )
 class ArticleViewSet(viewsets.ModelViewSet):
     """Articles: public ones for everyone; every status for the desk; before their
-    time for embargo partners. JSON, or ninjs with ``?format=ninjs``."""
+    time for embargo partners. JSON, or ninjs (its own addresses, ``Accept`` or
+    ``?format=ninjs``)."""
 
     serializer_class = ArticleSerializer
     permission_classes = [ArticlePermission]
@@ -114,6 +134,17 @@ class ArticleViewSet(viewsets.ModelViewSet):
             )
         response = Response(self.get_serializer(article).data)
         return conditional.stamp(response, article, self.representation)
+
+    # ninjs at addresses of its own too, where the schema can say which body comes back.
+    @action(detail=False, url_path="ninjs", url_name="ninjs-list", renderer_classes=[NinjsRenderer])
+    def ninjs_list(self, request):
+        return self.list(request)
+
+    @action(
+        detail=True, url_path="ninjs", url_name="ninjs-detail", renderer_classes=[NinjsRenderer]
+    )
+    def ninjs_detail(self, request, pk=None):
+        return self.retrieve(request, pk=pk)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -172,7 +203,7 @@ class RemovedArticlesView(APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                OpenApiTypes.DATETIME,
+                MOMENT,
                 required=True,
                 description="ISO 8601 with a time zone: the `until` of your previous call.",
             )
@@ -254,13 +285,16 @@ class WireIntakeView(APIView):
     that cannot be taken in; 413 for a body over the wire desk's size limit.
     """
 
-    authentication_classes = [TokenAuthentication, RawBodySessionAuthentication]
     permission_classes = [CanAddArticles]
     parser_classes = []  # the body is read raw: its format is detected from its content
     renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
-        request={"text/plain": OpenApiTypes.STR, "application/xml": OpenApiTypes.STR},
+        request={
+            "text/plain": OpenApiTypes.STR,
+            "application/json": OpenApiTypes.OBJECT,  # ninjs, 1.x or 2.x
+            "application/xml": OpenApiTypes.STR,  # NITF
+        },
         parameters=[
             OpenApiParameter("strict", OpenApiTypes.BOOL, description="Refuse unknown bylines.")
         ],
