@@ -638,6 +638,8 @@ class TestWrites:
             ({"headline": "Ok", "source": "nowhere"}, "source"),
             ({"headline": "Ok", "places": ["ganja", 12345678]}, "places"),
             ({"headline": "Ok", "places": [{"bad": True}]}, "places"),
+            ({"headline": "Ok", "places": ["gan\x00ja"]}, "places"),
+            ({"headline": "Ok", "source": "\x00"}, "source"),
             ({"headline": "Ok", "published_at": "2026-01-02T09:00:00"}, "published_at"),
             ({"headline": "Ok", "status": "deleted"}, "status"),
             ({"headline": "Ok", "slug": "not a slug"}, "slug"),
@@ -810,6 +812,13 @@ class TestRolesAndWorkflow:
         response = api(editor).delete(f"/api/v1/sources/{source.pk}/")
         assert response.status_code == 409
         assert error(response)["code"] == "conflict"
+
+    def test_a_parent_named_with_a_null_character_is_a_400(self, editor):
+        response = api(editor).post(
+            "/api/v1/places/", {"name": "Shusha", "parent": "aze\x00rbaijan"}, format="json"
+        )
+        assert response.status_code == 400
+        assert list(error(response)["fields"]) == ["parent"]
 
     def test_a_place_cannot_lie_inside_itself(self, editor):
         country = PlaceFactory(name="Country")
