@@ -134,7 +134,7 @@ class AdminSessionScheme(SessionScheme):
 class NewsroomAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, knowing that anonymous clients may read where a
     view's permission lets them (DjangoModelPermissionsOrAnonReadOnly and its kind):
-    without ``{}`` in ``security`` a generated client demands a token for a read."""
+    without ``{}`` in ``security`` the document says that every read needs a token."""
 
     def get_auth(self):
         auths = super().get_auth()
