@@ -262,6 +262,7 @@ def _edit(
             setattr(article, name, value)
         target = status or article.status
         moved = _move(article, target, by=by) if target != article.stored_status else None
+        article.check_publication_time()
         if correction:
             correction = article.check_correction(correction)
             _require(by is None or by.has_perm(CORRECT_PERMISSION), "You may not correct stories.")

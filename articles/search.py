@@ -60,6 +60,7 @@ from django.contrib.postgres.search import (
 from django.db import connections
 from django.db.models import Expression, F, FloatField, Func, IntegerField, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -249,7 +250,9 @@ def search(queryset, text: str):
             SearchVectorExact(vector, full),
         )
         # Ranked on what must match: ts_rank scores a negated term as a miss.
-        rank = SearchRank(vector, positive, weights=POSTGRESQL_WEIGHTS)
+        # As a double: ts_rank's real comes back rounded, and an API cursor's
+        # position (the rank as read) must compare equal to the row it came from.
+        rank = Cast(SearchRank(vector, positive, weights=POSTGRESQL_WEIGHTS), FloatField())
     elif vendor == "sqlite":
         match = _fts5_expression(query)
         matches = queryset.filter(

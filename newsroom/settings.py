@@ -367,14 +367,16 @@ AXES_IPWARE_PROXY_COUNT = CLIENT_ADDRESS.get("AXES_IPWARE_PROXY_COUNT")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "articles.api.authentication.AdminSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON bodies only: what the API takes, and what its schema then declares.
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["articles.api.renderers.FastJSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "articles.api.schema.NewsroomAutoSchema",
     "EXCEPTION_HANDLER": "articles.api.errors.handle_exception",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -1,4 +1,8 @@
 import io
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +11,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from articles import linking
+from tests.helpers import ROOT, SERVED_WORKERS, free_port, get, manage
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +89,52 @@ def seed(db):
     """The seed newsroom from fixtures/, as `make run` loads it."""
     call_command("load_seed", stdout=io.StringIO())
     call_command("relink", "--no-progress", stdout=io.StringIO())  # renders the seed's body
+
+
+@pytest.fixture
+def served_env(tmp_path):
+    """The environment of the ``served`` site: a fresh, migrated SQLite database and a
+    free port. Pass it to ``helpers.manage`` to work on the site's database."""
+    # As production runs without Redis: the cache is the database's table, shared.
+    ours = {"REDIS_URL", "BIND", "STATIC_MANIFEST", "CACHE_BACKEND"}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path}/served.sqlite3",
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        HOST="127.0.0.1",
+        PORT=str(free_port()),
+        WEB_CONCURRENCY=str(SERVED_WORKERS),
+    )
+    for command in (["migrate", "--noinput"], ["createcachetable"]):
+        done = manage(*command, env=env)
+        assert done.returncode == 0, done.stderr
+    return env
+
+
+@pytest.fixture
+def served(served_env, tmp_path):
+    """The site under gunicorn, as `make serve` runs it: (address, server, log path)."""
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "newsroom/gunicorn.py", "newsroom.wsgi"],
+            cwd=ROOT,
+            env=served_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    address = f"http://127.0.0.1:{served_env['PORT']}"
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if get(f"{address}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert server.poll() is None, log_path.read_text()
+        yield address, server, log_path
+    finally:
+        server.terminate()
+        server.wait(timeout=40)

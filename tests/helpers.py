@@ -3,6 +3,8 @@
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.urls import reverse
@@ -10,6 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 ROOT = Path(__file__).resolve().parent.parent
+# Gunicorn workers of the ``served`` site (conftest.py).
+SERVED_WORKERS = 2
 
 
 def token_for(user):
@@ -63,3 +67,12 @@ def start_manage(*args, env):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def get(url):
+    """(status, headers, text), without raising for an error status."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()

@@ -1,26 +1,36 @@
 """The REST API for clients: visibility, fields, filters, paging, sync, conditional writes,
 roles, limits and errors."""
 
+import base64
+import http.client
+import json
+import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.test import Client
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from articles import editorial, wire
+from articles.api.renderers import NINJS_MEDIA_TYPE
 from articles.models import Article, Place, Status, WireItem
+from newsroom.settings import client_address_settings
 from tests.factories import (
+    PASSWORD,
     ArticleFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
     UserFactory,
 )
-from tests.helpers import api
+from tests.helpers import api, manage, token_for
 from tests.seed import SEED_FILE as SEED
 from tests.seed import SEED_PLACES
 
@@ -28,6 +38,8 @@ pytestmark = pytest.mark.django_db
 
 ARTICLES = "/api/v1/articles/"
 SAMPLES = SEED.parent.parent.parent / "tests" / "wire"
+# Past Python's recursion limit, in a few kilobytes.
+DEEPLY_NESTED = "[" * 50_000 + "]" * 50_000
 
 
 def ids(response):
@@ -44,6 +56,11 @@ def detail_url(article):
 
 def at(hours):
     return timezone.now() + timedelta(hours=hours)
+
+
+def cursor(**tokens):
+    """A cursor as the API writes one (its query string in base64), with made-up contents."""
+    return base64.b64encode(urlencode(tokens).encode()).decode()
 
 
 @pytest.fixture
@@ -149,6 +166,15 @@ class TestRepresentation:
         assert '<a href="/places/ganja/" class="mention">Ganja</a>' in data["body_html"]
         assert "original_text" not in data
 
+    def test_ninjs_at_its_own_addresses_is_what_accept_asks_for(self, seed):
+        article = Article.objects.get()
+        own = api().get(f"{detail_url(article)}ninjs/")
+        asked = api().get(detail_url(article), HTTP_ACCEPT=NINJS_MEDIA_TYPE)
+        assert own["Content-Type"] == asked["Content-Type"] == NINJS_MEDIA_TYPE
+        assert own.json() == asked.json()
+        assert own["ETag"] == asked["ETag"] == f'"{article.version}-ninjs"'
+        assert api().get(f"{ARTICLES}ninjs/").json()["results"] == [own.json()]
+
     @pytest.mark.parametrize("model", ["sources", "people", "places"])
     def test_the_entity_contract(self, seed, model):
         data = api().get(f"/api/v1/{model}/").data["results"][0]
@@ -236,7 +262,9 @@ class TestFilters:
             ({"ordering": "body"}, "ordering"),
             ({"ordering": "-; SELECT 1"}, "ordering"),
             ({"plase": "ganja"}, "plase"),
+            ({"ordering": "headline,updated_at"}, "ordering"),
             ({"page_size": "lots"}, "page_size"),
+            ({"page_size": "²"}, "page_size"),
         ],
     )
     def test_a_bad_value_is_a_400_naming_the_parameter(self, parameters, name):
@@ -276,11 +304,47 @@ class TestPaging:
         second = api().get(first.data["next"])
         assert len(set(ids(first)) | set(ids(second))) == 6
 
-    def test_a_tampered_cursor_is_a_400_or_404(self):
-        ArticleFactory.create_batch(3, public=True)
-        response = api().get(ARTICLES, {"cursor": "not-a-cursor"})
-        assert response.status_code == 404
-        assert error(response)["code"] == "not_found"
+    @pytest.mark.parametrize(
+        "parameters",
+        [
+            {"cursor": "not-a-cursor"},
+            {"cursor": "cD1ub3RhZGF0ZQ=="},  # p=notadate
+            {"cursor": cursor(p="notadate"), "ordering": "-published_at"},
+            {"cursor": cursor(p="2026-01-02 09:00:00"), "ordering": "updated_at"},
+            {"cursor": cursor(p="0001-01-01 00:00:00+01:00"), "ordering": "-updated_at"},
+            {"cursor": cursor(p="2026-01-02 09:00:00-21:13"), "ordering": "published_at"},
+            {"cursor": cursor(p="A story\x00"), "ordering": "headline"},
+            {"cursor": cursor(p="notarank"), "search": "story"},
+            {"cursor": cursor(p="nan"), "search": "story"},
+            {"cursor": cursor(p="1e999"), "search": "story"},
+            {"cursor": cursor(o="-1", p="2026-01-02 09:00:00+00:00")},
+            {"cursor": cursor(r="backwards")},
+        ],
+    )
+    def test_a_tampered_cursor_is_a_400_naming_it(self, parameters):
+        ArticleFactory.create_batch(3, public=True, headline="A story")
+        response = api().get(ARTICLES, parameters)
+        assert response.status_code == 400, response.content
+        assert list(error(response)["fields"]) == ["cursor"]
+
+    @pytest.mark.parametrize(
+        "parameters",
+        [
+            {},
+            {"ordering": "-updated_at"},
+            {"ordering": "headline"},
+            {"search": "story"},
+        ],
+    )
+    def test_cursors_lead_forward_and_back_in_every_order(self, parameters):
+        for n in range(5):
+            # Each ranks differently for "story": a cursor pages by one key alone.
+            headline = f"Story {n}" + " story" * n
+            ArticleFactory(public=True, headline=headline, published_at=at(-n - 1))
+        first = api().get(ARTICLES, {**parameters, "page_size": 2})
+        second = api().get(first.data["next"])
+        assert len(set(ids(first)) | set(ids(second))) == 4
+        assert ids(api().get(second.data["previous"])) == ids(first)
 
     def test_entities_page_by_number(self):
         PlaceFactory.create_batch(60)
@@ -289,25 +353,36 @@ class TestPaging:
         assert api().get("/api/v1/places/", {"page": 9}).status_code == 404
 
 
+class Mirror:
+    """A client's copy of the articles it may read, kept by the README's recipe."""
+
+    def __init__(self, client):
+        self.client, self.articles = client, {}
+        self.since = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def sync(self):
+        removed = self.client.get(f"{ARTICLES}removed/", {"since": self.since.isoformat()}).data
+        for removal in removed["results"]:
+            self.articles.pop(removal["id"], None)
+        url = ARTICLES
+        parameters = {"updated_since": self.since.isoformat(), "ordering": "updated_at"}
+        while url:
+            page = self.client.get(url, parameters).data
+            for item in page["results"]:
+                self.articles[item["id"]] = item["headline"]
+            url, parameters = page["next"], None
+        self.since = datetime.fromisoformat(removed["until"].replace("Z", "+00:00"))
+        return removed["results"]
+
+
+def readable_by(user):
+    return dict(Article.objects.visible_to(user).values_list("id", "headline"))
+
+
 class TestIncrementalSync:
     def test_the_mirror_recipe_ends_equal_to_the_public_set(self, editor):
         """The README's recipe, run against every way a story enters or leaves."""
-        mirror, since = {}, datetime(2000, 1, 1, tzinfo=UTC)
-        client = api()
-
-        def sync():
-            nonlocal since
-            removed = client.get(f"{ARTICLES}removed/", {"since": since.isoformat()}).data
-            for removal in removed["results"]:
-                mirror.pop(removal["id"], None)
-            url = ARTICLES
-            parameters = {"updated_since": since.isoformat(), "ordering": "updated_at"}
-            while url:
-                page = client.get(url, parameters).data
-                for item in page["results"]:
-                    mirror[item["id"]] = item["headline"]
-                url, parameters = page["next"], None
-            since = datetime.fromisoformat(removed["until"].replace("Z", "+00:00"))
+        mirror = Mirror(api())
 
         def public_set():
             return dict(Article.objects.public().values_list("id", "headline"))
@@ -318,8 +393,8 @@ class TestIncrementalSync:
         deleted = ArticleFactory(public=True, headline="Deleted")
         republished = ArticleFactory(public=True, headline="Republished")
         archived = ArticleFactory(public=True, headline="Archived")
-        sync()
-        assert mirror == public_set()
+        mirror.sync()
+        assert mirror.articles == public_set()
 
         edited.headline = "After"
         edited.save()
@@ -330,18 +405,53 @@ class TestIncrementalSync:
         editorial.archive(Article.objects.get(pk=archived.pk), by=editor)
         ArticleFactory(public=True, headline="Created")
         due = ArticleFactory(status=Status.PUBLISHED, published_at=at(1), headline="Was scheduled")
-        sync()
-        assert mirror == public_set()
-        assert mirror[edited.pk] == "After" and kept.pk in mirror
+        mirror.sync()
+        assert mirror.articles == public_set()
+        assert mirror.articles[edited.pk] == "After" and kept.pk in mirror.articles
 
         # A scheduled story goes public with no write at all; the next sync has it.
         Article.objects.filter(pk=due.pk).update(published_at=timezone.now())
         editorial.publish(
             Article.objects.get(pk=kept.pk), by=editor, at=at(3)
         )  # rescheduled: leaves
-        sync()
-        assert mirror == public_set()
-        assert due.pk in mirror and kept.pk not in mirror
+        mirror.sync()
+        assert mirror.articles == public_set()
+        assert due.pk in mirror.articles and kept.pk not in mirror.articles
+
+    def test_a_partners_mirror_drops_stories_killed_under_embargo(self, editor, partner):
+        """Partners receive stories before their time, so a story unpublished, archived
+        or deleted under embargo must leave their mirror before it would go public."""
+        mirror, readers = Mirror(api(partner)), Mirror(api())
+
+        def scheduled(headline):
+            return ArticleFactory(status=Status.PUBLISHED, published_at=at(2), headline=headline)
+
+        unpublished, archived = scheduled("Unpublished"), scheduled("Archived")
+        deleted, deleted_by_api = scheduled("Deleted"), scheduled("Deleted through the API")
+        moved, kept = scheduled("Moved to a later embargo"), scheduled("Kept")
+        rescheduled = ArticleFactory(public=True, headline="Public, then under embargo")
+        mirror.sync(), readers.sync()
+        assert mirror.articles == readable_by(partner)
+
+        editorial.unpublish(Article.objects.get(pk=unpublished.pk), by=editor)
+        editorial.archive(Article.objects.get(pk=archived.pk), by=editor)
+        editorial.delete(Article.objects.get(pk=deleted.pk), by=editor, expected_version=1)
+        response = api(editor).delete(detail_url(deleted_by_api), HTTP_IF_MATCH='"1"')
+        assert response.status_code == status.HTTP_204_NO_CONTENT
+        editorial.publish(Article.objects.get(pk=moved.pk), by=editor, at=at(5))
+        editorial.publish(Article.objects.get(pk=rescheduled.pk), by=editor, at=at(3))
+        removals = mirror.sync()
+        assert mirror.articles == readable_by(partner)
+        assert {moved.pk, kept.pk, rescheduled.pk} <= set(mirror.articles)
+        assert {(r["id"], r["reason"]) for r in removals} >= {
+            (unpublished.pk, "unpublished"),
+            (archived.pk, "archived"),
+            (deleted.pk, "deleted"),
+            (deleted_by_api.pk, "deleted"),
+        }
+        # Readers' clients never had the embargoed stories, and never hear of them.
+        assert [(r["id"], r["reason"]) for r in readers.sync()] == [(rescheduled.pk, "rescheduled")]
+        assert readers.articles == readable_by(AnonymousUser())
 
     def test_removals_say_why_and_hide_drafts_from_the_public(self, editor):
         since = timezone.now().isoformat()
@@ -528,6 +638,8 @@ class TestWrites:
             ({"headline": "Ok", "source": "nowhere"}, "source"),
             ({"headline": "Ok", "places": ["ganja", 12345678]}, "places"),
             ({"headline": "Ok", "places": [{"bad": True}]}, "places"),
+            ({"headline": "Ok", "places": ["gan\x00ja"]}, "places"),
+            ({"headline": "Ok", "source": "\x00"}, "source"),
             ({"headline": "Ok", "published_at": "2026-01-02T09:00:00"}, "published_at"),
             ({"headline": "Ok", "status": "deleted"}, "status"),
             ({"headline": "Ok", "slug": "not a slug"}, "slug"),
@@ -540,12 +652,60 @@ class TestWrites:
         assert field in error(response)["fields"]
         assert Article.objects.count() == count
 
+    @pytest.mark.parametrize(
+        ("method", "path"), [("post", ARTICLES), ("patch", "article"), ("post", "/api/v1/people/")]
+    )
+    def test_json_nested_too_deep_is_a_400(self, editor, method, path):
+        article = ArticleFactory()
+        url = detail_url(article) if path == "article" else path
+        response = api(editor).generic(
+            method.upper(),
+            url,
+            DEEPLY_NESTED,
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 400
+        assert (error(response)["code"], error(response)["message"]) == (
+            "parse_error",
+            "JSON parse error - nested too deeply.",
+        )
+
+    def test_json_nested_too_deep_for_a_token_is_a_400(self):
+        response = APIClient().generic(
+            "POST", "/api/v1/auth/token/", DEEPLY_NESTED, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert error(response)["code"] == "parse_error"
+
     def test_malformed_json_is_a_400(self, editor):
         response = api(editor).generic(
             "POST", ARTICLES, "{not json", content_type="application/json"
         )
         assert response.status_code == 400
         assert error(response)["code"] == "parse_error"
+
+    @pytest.mark.parametrize("when", [-1, 2], ids=["public", "scheduled"])
+    @pytest.mark.parametrize("method", ["patch", "put"])
+    def test_a_published_story_without_a_time_is_a_400_naming_it(self, editor, method, when):
+        article = ArticleFactory(status=Status.PUBLISHED, published_at=at(when))
+        response = getattr(api(editor), method)(
+            detail_url(article),
+            {"headline": article.headline, "published_at": None},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert response.status_code == 400, response.content
+        assert list(error(response)["fields"]) == ["published_at"]
+        assert Article.objects.get(pk=article.pk).published_at == article.published_at
+
+    @pytest.mark.parametrize("path", [ARTICLES, "/api/v1/people/", "/api/v1/auth/token/"])
+    def test_a_body_over_the_limit_is_a_413(self, editor, settings, path):
+        body = json.dumps({"headline": "Long", "name": "Long", "body": "x" * 10_000_000})
+        response = api(editor).generic("POST", path, body, content_type="application/json")
+        assert response.status_code == 413
+        assert error(response)["code"] == "too_large"
+        assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes" in error(response)["message"]
 
     def test_markup_is_stored_as_text(self, editor, client):
         hostile = "<script>alert('x')</script>"
@@ -653,6 +813,13 @@ class TestRolesAndWorkflow:
         assert response.status_code == 409
         assert error(response)["code"] == "conflict"
 
+    def test_a_parent_named_with_a_null_character_is_a_400(self, editor):
+        response = api(editor).post(
+            "/api/v1/places/", {"name": "Shusha", "parent": "aze\x00rbaijan"}, format="json"
+        )
+        assert response.status_code == 400
+        assert list(error(response)["fields"]) == ["parent"]
+
     def test_a_place_cannot_lie_inside_itself(self, editor):
         country = PlaceFactory(name="Country")
         city = PlaceFactory(name="City", parent=country)
@@ -671,6 +838,28 @@ class TestAuthentication:
         assert response.status_code == 403
         assert "CSRF" in error(response)["message"]
         assert client.get(ARTICLES).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("body", "content_type"),
+        [
+            ('{"username": "editor", "password": "%s"}', "application/json"),
+            ("username=editor&password=%s", "application/x-www-form-urlencoded"),
+        ],
+    )
+    def test_a_token_for_a_username_and_password_as_json_or_a_form(
+        self, editor, body, content_type
+    ):
+        response = APIClient().generic(
+            "POST", "/api/v1/auth/token/", body % PASSWORD, content_type=content_type
+        )
+        assert response.status_code == 200, response.content
+        assert response.data["token"] == token_for(editor)
+
+    def test_writes_take_json_alone(self, editor):
+        response = api(editor).post(ARTICLES, {"headline": "A form"}, format="multipart")
+        assert response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+        assert error(response)["code"] == "unsupported_media_type"
+        assert not Article.objects.exists()
 
     def test_a_bad_token_is_401(self):
         client = APIClient()
@@ -712,6 +901,37 @@ class TestLimitsAndErrors:
             settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
             api_settings.reload()
             SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+    @pytest.mark.parametrize("proxies", [0, 1])
+    def test_a_made_up_x_forwarded_for_does_not_escape_the_limit(
+        self, settings, monkeypatch, proxies
+    ):
+        """Anonymous clients are counted by the address our outermost proxy saw
+        (TRUSTED_PROXY_COUNT), never by what they wrote in X-Forwarded-For."""
+        if proxies:
+            behind_proxies = client_address_settings(proxies)
+            settings.REST_FRAMEWORK = {
+                **settings.REST_FRAMEWORK,
+                "NUM_PROXIES": behind_proxies["NUM_PROXIES"],
+            }
+        else:
+            assert settings.TRUSTED_PROXY_COUNT == 0  # the settings as they come
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"}
+        )
+        made_up = random.Random(22)
+
+        def forwarded():
+            address = ".".join(str(made_up.randrange(1, 255)) for _ in range(4))
+            # Our proxy appends the address it saw to whatever the client sent.
+            return f"{address}, 198.51.100.9" if proxies else address
+
+        client = api()
+        within = [client.get(ARTICLES, HTTP_X_FORWARDED_FOR=forwarded()) for _ in range(3)]
+        assert [response.status_code for response in within] == [200, 200, 200]
+        beyond = [client.get(ARTICLES, HTTP_X_FORWARDED_FOR=forwarded()) for _ in range(300)]
+        assert Counter(response.status_code for response in beyond) == {429: 300}
+        assert error(beyond[-1])["code"] == "throttled"
 
     @pytest.mark.parametrize(
         ("method", "url", "code"),
@@ -773,8 +993,35 @@ class TestFixedQueries:
             assert api().get(f"/api/v1/{model}/", {"page_size": 100}).status_code == 200
 
 
-def post_wire(client, data, content_type="text/plain"):
-    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type)
+def post_wire(client, data, content_type="text/plain", **headers):
+    return client.generic("POST", "/api/v1/wire/", data, content_type=content_type, **headers)
+
+
+# A desk user with a token, on the served site's database; prints the token.
+DESK_WITH_TOKEN = """
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+desk = User.objects.create(username="desk")
+desk.user_permissions.add(Permission.objects.get(codename="add_article"))
+print(Token.objects.create(user=desk).key)
+"""
+
+
+def post_chunked(address, token, chunks):
+    """POST ``chunks`` to the wire desk as a chunked upload (no Content-Length)."""
+    connection = http.client.HTTPConnection(urlsplit(address).netloc, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/api/v1/wire/",
+            body=iter(chunks),
+            headers={"Authorization": f"Token {token}", "Content-Type": "text/plain"},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -860,3 +1107,41 @@ class TestWireIntake:
         assert response.status_code == status.HTTP_403_FORBIDDEN
         assert "permission to add articles" in error(response)["message"]
         assert not WireItem.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("sample", "content_type"),
+        [
+            (SEED, "text/plain"),
+            (SAMPLES / "ninjs1_trend.json", "application/json"),
+            (SAMPLES / "nitf_trend.xml", "application/xml"),
+            (SEED, "application/x-www-form-urlencoded"),  # what curl --data-binary sends
+        ],
+    )
+    def test_an_editors_session_takes_in_copy_with_the_csrf_token(
+        self, seed, editor, sample, content_type
+    ):
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(editor)
+        client.get("/admin/")  # the desk's pages hand out the CSRF cookie
+        copy = sample.read_bytes()
+        refused = post_wire(client, copy, content_type)
+        assert refused.status_code == status.HTTP_403_FORBIDDEN
+        assert "CSRF" in error(refused)["message"]
+        response = post_wire(
+            client, copy, content_type, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value
+        )
+        assert response.status_code == status.HTTP_201_CREATED, response.content
+        assert Article.objects.get(pk=response.data["article"]["id"]).created_by == editor
+
+    def test_a_chunked_upload_is_read_and_held_to_the_limit(self, served, served_env):
+        """Chunked bodies come without Content-Length, through a real server (gunicorn)."""
+        address = served[0]
+        desk = manage("shell", "--verbosity", "0", "-c", DESK_WITH_TOKEN, env=served_env)
+        assert desk.returncode == 0, desk.stderr
+        token = desk.stdout.split()[-1]
+        code, body = post_chunked(address, token, [b"By Trend\n\n", b"Ganja was shelled."])
+        assert (code, body["outcome"]) == (201, "created")
+        assert body["article"]["body"] == "Ganja was shelled."
+        over_the_limit = [b"Ganja. " * 10_000] * (wire.MAX_WIRE_BYTES // 70_000 + 1)
+        code, body = post_chunked(address, token, over_the_limit)
+        assert (code, body["error"]["code"]) == (413, "too_large")

@@ -11,6 +11,7 @@ import yaml
 from django.contrib.staticfiles import finders
 from django.core import signals
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
@@ -24,7 +25,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from articles.api.filters import ArticleFilter
+from articles.api.filters import ArticleFilter, AwareDateTimeField
 from articles.models import Article, Person, Place, Source, Status
 from newsroom.wsgi import application
 from tests.factories import ArticleFactory
@@ -45,6 +46,7 @@ ARTICLE_PARAMETERS = {
     "page_size",
 }
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
+WIRE_MEDIA_TYPES = {"text/plain", "application/json", "application/xml"}
 
 
 @pytest.fixture
@@ -69,6 +71,15 @@ class TestSchemaDocument:
         assert response["Content-Type"].startswith("application/vnd.oai.openapi")
         assert yaml.safe_load(response.content) == openapi
         assert openapi["openapi"].startswith("3.")
+
+    def test_every_reference_resolves_however_often_it_is_generated(self, client):
+        # Each answer is generated anew; a schema a hook rewrote in place must not
+        # come back rewritten, referring to a component of an earlier answer.
+        for _ in range(2):
+            document = client.get("/api/schema/", {"format": "json"}).json()
+            text = json.dumps(document)
+            references = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', text))
+            assert references <= set(document["components"]["schemas"])
 
     def test_is_a_valid_openapi_document(self, openapi):
         # drf-spectacular's validator: the OpenAPI 3.0 meta-schema, with jsonschema.
@@ -114,6 +125,75 @@ class TestSchemaDocument:
                 assert content == {"application/json": {"schema": ERROR_REF}}, (method, path)
             checked += 1
         assert checked
+
+    def test_request_bodies_are_json_but_the_wire_desks(self, openapi):
+        checked = 0
+        for path, method, operation in operations(openapi):
+            if "requestBody" in operation:
+                media_types = set(operation["requestBody"]["content"])
+                expected = WIRE_MEDIA_TYPES if path == "/api/v1/wire/" else {"application/json"}
+                assert media_types == expected, (method, path)
+                checked += 1
+        assert checked
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_article_writes_declare_if_match(self, openapi, method):
+        parameters = openapi["paths"]["/api/v1/articles/{id}/"][method]["parameters"]
+        [header] = [parameter for parameter in parameters if parameter["in"] == "header"]
+        assert (header["name"], header["required"]) == ("If-Match", True)
+
+    def test_reads_are_open_to_anonymous_clients_and_writes_are_not(self, openapi):
+        for path, method, operation in operations(openapi):
+            # No security of its own: the document declares none overall, so anyone.
+            anonymous = {} in operation.get("security", [{}])
+            assert anonymous == (method == "get" or path == "/api/v1/auth/token/"), (method, path)
+
+    def test_ninjs_has_operations_and_a_component_of_its_own(self, openapi):
+        paths = openapi["paths"]
+        ninjs = {"$ref": "#/components/schemas/NinjsArticle"}
+        detail = paths["/api/v1/articles/{id}/ninjs/"]["get"]["responses"]["200"]["content"]
+        assert detail == {NINJS: {"schema": ninjs}}
+        listed = paths["/api/v1/articles/ninjs/"]["get"]["responses"]["200"]["content"]
+        page_ref = {"$ref": "#/components/schemas/PaginatedNinjsArticleList"}
+        assert listed == {NINJS: {"schema": page_ref}}
+        page = openapi["components"]["schemas"]["PaginatedNinjsArticleList"]
+        assert page["properties"]["results"]["items"] == ninjs
+        # The JSON operations answer ninjs to Accept, but are not asked for it by ?format=.
+        for path, method, operation in operations(openapi):
+            if path.startswith("/api/v1/articles/") and "ninjs" not in path:
+                names = {parameter["name"] for parameter in operation.get("parameters", [])}
+                assert "format" not in names, (method, path)
+
+    @pytest.mark.parametrize(
+        ("path", "maximum"), [("/api/v1/articles/", 100), ("/api/v1/places/", 200)]
+    )
+    def test_page_size_has_its_bounds(self, openapi, path, maximum):
+        parameters = openapi["paths"][path]["get"]["parameters"]
+        [page_size] = [parameter for parameter in parameters if parameter["name"] == "page_size"]
+        assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, maximum)
+
+    @pytest.mark.parametrize(
+        "moment",
+        [
+            "2026-01-02T09:00:00Z",
+            "2026-01-02T09:00:00+14:00",
+            "2026-01-02T09:00:00-13:59",
+            "2026-01-02T09:00:00+14:01",
+            "2026-01-02T09:00:00-21:13",
+        ],
+    )
+    def test_moments_in_the_schema_are_those_the_filters_take(self, openapi, moment):
+        parameters = openapi["paths"]["/api/v1/articles/"]["get"]["parameters"]
+        [schema] = [p["schema"] for p in parameters if p["name"] == "updated_since"]
+        [since] = openapi["paths"]["/api/v1/articles/removed/"]["get"]["parameters"]
+        assert since["schema"] == schema
+        try:
+            AwareDateTimeField().clean(moment)
+        except DjangoValidationError:
+            taken = False
+        else:
+            taken = True
+        assert bool(re.search(schema["pattern"], moment)) is taken
 
     def test_error_component_is_the_one_error_shape(self, client, openapi):
         validator = Draft202012Validator(openapi["components"]["schemas"]["Error"])

@@ -7,7 +7,8 @@
 write (412); ``message`` is always a sentence a developer can act on.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -85,7 +86,11 @@ def _code(exception):
 
 def handle_exception(exception, context):
     """DRF's exception handler, answering in the one error shape."""
-    if isinstance(exception, ProtectedError):
+    if isinstance(exception, RequestDataTooBig):
+        exception = PayloadTooLarge(
+            f"Request bodies are limited to {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+        )
+    elif isinstance(exception, ProtectedError):
         exception = Conflict(
             "Other records still refer to this one; remove those references first."
         )

@@ -17,6 +17,12 @@ from articles.models import Status
 from articles.models.articles import VIEW_ALL_PERMISSION
 
 MAX_OFFSET = timedelta(hours=14)
+# What AwareDateTimeField takes, for the schema: a zone no further than ±14:00.
+MOMENT = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"([Zz]|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$",
+}
 
 # Parameters the list reads besides the filters: paging, format and the order.
 PAGING_PARAMETERS = {"cursor", "page", "page_size", "format", "ordering"}
@@ -54,7 +60,7 @@ class AwareDateTimeField(forms.CharField):
             raise forms.ValidationError(self.error_messages["range"], code="range") from None
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
+@extend_schema_field(MOMENT)
 class AwareDateTimeFilter(django_filters.Filter):
     field_class = AwareDateTimeField
 
@@ -156,6 +162,13 @@ class ArticleOrdering(OrderingFilter):
 
     ordering_fields = ["published_at", "updated_at", "headline"]
     SORT_KEYS = {"published_at": "published_or_created"}
+    # What a cursor's position is for each sort key: that key's value in a row.
+    POSITIONS = {
+        "published_or_created": AwareDateTimeField(),
+        "updated_at": AwareDateTimeField(),
+        "headline": forms.CharField(strip=False),
+        "search_rank": forms.FloatField(),
+    }
     ordering_description = "published_at, updated_at or headline; prefix with - for descending."
 
     def get_ordering(self, request, queryset, view):

@@ -1,9 +1,23 @@
-"""The OpenAPI schema: every operation lists the error responses it can give,
-all in the one error shape (articles/api/errors.py)."""
+"""The OpenAPI schema, as generated clients read it literally: JSON request bodies,
+the If-Match that writes need, ninjs as responses of its own, anonymous reads in
+``security``, and every operation's error responses in the one error shape
+(articles/api/errors.py)."""
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+import copy
 
+from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import permissions
+
+from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.renderers import NINJS_MEDIA_TYPE
+from articles.api.serializers import ArticleSerializer
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -65,7 +79,9 @@ ARTICLE_DETAIL = "/api/v1/articles/{id}/"
 
 def add_error_responses(result, generator, **kwargs):
     """drf-spectacular postprocessing hook: the Error component and its responses."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = copy.deepcopy(
+        ERROR_SCHEMA
+    )
     reference = {"$ref": "#/components/schemas/Error"}
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
@@ -75,8 +91,6 @@ def add_error_responses(result, generator, **kwargs):
             codes = BY_METHOD[method]
             if path == ARTICLE_DETAIL and method in {"put", "patch", "delete"}:
                 codes = [*codes, *CONDITIONAL]
-            if path.startswith("/api/v1/articles/") and "removed" not in path:
-                _add_ninjs(responses)
             for code in [*codes, "500"]:
                 responses.setdefault(
                     code,
@@ -111,14 +125,146 @@ class EntityRefExtension(OpenApiSerializerFieldExtension):
         return {"type": "object", "properties": properties, "required": list(properties)}
 
 
-def _add_ninjs(responses):
-    """Successful article responses may also come as ninjs (an object per article)."""
-    for code, response in responses.items():
-        content = response.get("content", {})
-        if code.startswith("2") and "application/json" in content:
-            content[NINJS_MEDIA_TYPE] = {
-                "schema": {
-                    "type": "object",
-                    "description": "IPTC ninjs 2.1 (an article, or a page of them in results).",
-                }
+class AdminSessionScheme(SessionScheme):
+    """The API's session authentication is DRF's, with the CSRF check Django's."""
+
+    target_class = "articles.api.authentication.AdminSessionAuthentication"
+
+
+class NewsroomAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, knowing that anonymous clients may read where a
+    view's permission lets them (DjangoModelPermissionsOrAnonReadOnly and its kind):
+    without ``{}`` in ``security`` the document says that every read needs a token."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        anonymous_reads = any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+        if anonymous_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        'The ETag of the version you edited, "<version>". A stale one is 412 with '
+        "`current_version`; a missing one, or `*`, is 428."
+    ),
+)
+# A generated client reads a response by its operation alone, so an operation
+# whose ?format= changed the body's shape would read ninjs as an Article:
+# ninjs has operations of its own (.../ninjs/), and ?format= stays out of these.
+NO_FORMAT = OpenApiParameter("format", exclude=True)
+
+
+def json_or_ninjs(code):
+    """An article response: JSON, or ninjs for a client that asks for it in Accept."""
+    return {
+        (code, "application/json"): ArticleSerializer,
+        (code, NINJS_MEDIA_TYPE): NinjsArticleSerializer,
+    }
+
+
+def _text(**extra):
+    properties = {"role": {"type": "string"}, "contenttype": {"type": "string"}}
+    properties.update(value={"type": "string"}, **extra)
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": ["role", "contenttype", "value"],
+    }
+
+
+def _list_of(item):
+    return {"type": "array", "items": item}
+
+
+_DATE_TIME = {"type": "string", "format": "date-time"}
+_ENTITY = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "rel": {"type": "string"},
+        "uri": {"type": "string", "format": "uri"},
+        "literal": {"type": "string", "description": "The entity's slug."},
+    },
+    "required": ["name", "rel", "uri", "literal"],
+}
+# What articles/api/ninjs.py writes: standard ninjs 2.1 properties only.
+NINJS_ARTICLE_SCHEMA = {
+    "type": "object",
+    "description": "An article as IPTC ninjs 2.1 (https://iptc.org/standards/ninjs/).",
+    "properties": {
+        "uri": {
+            "type": "string",
+            "format": "uri",
+            "description": "The article's API address, which survives slug changes.",
+        },
+        "standard": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "schema": {"type": "string", "format": "uri"},
+            },
+            "required": ["name", "version", "schema"],
+        },
+        "type": {"type": "string", "description": "Always text."},
+        "representationtype": {"type": "string", "description": "Always full."},
+        "version": {"type": "string", "description": "The article's version, as text."},
+        "firstcreated": _DATE_TIME,
+        "versioncreated": _DATE_TIME,
+        "embargoed": {**_DATE_TIME, "description": "For a story not public yet: when it is."},
+        "pubstatus": {"type": "string", "enum": ["usable", "withheld", "canceled"]},
+        "language": {"type": "string"},
+        "slugline": {"type": "string"},
+        "by": {"type": "string"},
+        "located": {"type": "string"},
+        "copyrightholder": {"type": "string"},
+        "headlines": _list_of(_text()),
+        "descriptions": _list_of(_text()),
+        "bodies": _list_of(_text(charcount={"type": "integer"}, wordcount={"type": "integer"})),
+        "altids": _list_of(
+            {
+                "type": "object",
+                "properties": {"role": {"type": "string"}, "value": {"type": "string"}},
+                "required": ["role", "value"],
             }
+        ),
+        "people": _list_of(_ENTITY),
+        "places": _list_of(_ENTITY),
+        "organisations": _list_of(_ENTITY),
+        "infosources": _list_of(
+            {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "role": {"type": "string"},
+                    "uri": {"type": "string", "format": "uri"},
+                },
+                "required": ["name", "role", "uri"],
+            }
+        ),
+    },
+    "required": [
+        *("uri", "standard", "type", "representationtype", "version"),
+        *("firstcreated", "versioncreated", "pubstatus", "language", "slugline"),
+        *("headlines", "bodies", "altids", "people", "places", "organisations"),
+    ],
+}
+
+
+class NinjsArticleExtension(OpenApiSerializerExtension):
+    """ninjs is written by hand (a BaseSerializer), so its component is declared here."""
+
+    target_class = "articles.api.ninjs.NinjsArticleSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        # A copy: the enum hook rewrites the schemas it is given in place.
+        return copy.deepcopy(NINJS_ARTICLE_SCHEMA)

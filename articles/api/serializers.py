@@ -22,6 +22,7 @@ class EntityRef(serializers.RelatedField):
     default_error_messages = {
         "does_not_exist": "No {model} has the slug or id {value!r}.",
         "invalid": "Give a slug (text) or an id (number).",
+        "null_characters": "Null characters are not allowed.",
     }
 
     def __init__(self, *, with_kind=False, **kwargs):
@@ -41,6 +42,8 @@ class EntityRef(serializers.RelatedField):
         model = queryset.model._meta.verbose_name
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")  # as for text fields: PostgreSQL refuses them
         lookup = {"pk": data} if isinstance(data, int) else {"slug": data}
         entity = queryset.filter(**lookup).first()
         if entity is None:

@@ -10,17 +10,20 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import editorial, intake, kinds, wire
-from articles.api import conditional, schema  # noqa: F401 - schema registers its extensions
-from articles.api.errors import PayloadTooLarge, PreconditionFailed
-from articles.api.filters import ArticleFilter, ArticleOrdering, AwareDateTimeField
+from articles.api import conditional
+from articles.api.errors import PreconditionFailed
+from articles.api.filters import MOMENT, ArticleFilter, ArticleOrdering, AwareDateTimeField
 from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.pagination import ArticleCursorPagination, EntityPagination
+from articles.api.parsers import raw_body
 from articles.api.permissions import ArticlePermission, CanAddArticles
 from articles.api.renderers import FastJSONRenderer, NinjsRenderer
+from articles.api.schema import IF_MATCH, NO_FORMAT, json_or_ninjs
 from articles.api.serializers import (
     ArticleSerializer,
     PersonSerializer,
@@ -37,7 +40,8 @@ def refusals():
     """The editorial service's refusals in the API's terms.
 
     A stale version is 412 with the current one; a story deleted meanwhile 404;
-    a status move the role may not make 403, one the workflow forbids 400.
+    a status move the role may not make 403, one the workflow forbids 400, and
+    a field the model refuses (a published story without a time) 400 naming it.
     """
     try:
         yield
@@ -48,24 +52,46 @@ def refusals():
     except DjangoValidationError as error:
         if getattr(error, "code", None) == "permission":
             raise exceptions.PermissionDenied(" ".join(error.messages)) from None
+        if hasattr(error, "error_dict"):
+            raise exceptions.ValidationError(error.message_dict) from None
         raise exceptions.ValidationError({"status": error.messages}) from None
 
 
 @extend_schema_view(
+    list=extend_schema(parameters=[NO_FORMAT], responses=json_or_ninjs(200)),
     retrieve=extend_schema(
-        description="One article; ETag and Last-Modified for conditional GET (304)."
+        description="One article; ETag and Last-Modified for conditional GET (304).",
+        parameters=[NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
+    create=extend_schema(parameters=[NO_FORMAT], responses=json_or_ninjs(201)),
     update=extend_schema(
-        description='Replace an article. Needs If-Match: "<version>" (or "version" in the body).'
+        description='Replace an article. Needs If-Match: "<version>" (or "version" in the body).',
+        parameters=[IF_MATCH, NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
     partial_update=extend_schema(
-        description='Change some fields. Needs If-Match: "<version>" (or "version" in the body).'
+        description='Change some fields. Needs If-Match: "<version>" (or "version" in the body).',
+        parameters=[IF_MATCH, NO_FORMAT],
+        responses=json_or_ninjs(200),
     ),
-    destroy=extend_schema(description='Delete an article. Needs If-Match: "<version>".'),
+    destroy=extend_schema(
+        description='Delete an article. Needs If-Match: "<version>".',
+        parameters=[IF_MATCH, NO_FORMAT],
+    ),
+    ninjs_list=extend_schema(
+        description="The article list as IPTC ninjs 2.1: the same filters, order and cursor.",
+        responses=NinjsArticleSerializer(many=True),
+    ),
+    ninjs_detail=extend_schema(
+        description="One article as IPTC ninjs 2.1; ETag and Last-Modified for conditional GET.",
+        responses=NinjsArticleSerializer,
+    ),
 )
 class ArticleViewSet(viewsets.ModelViewSet):
     """Articles: public ones for everyone; every status for the desk; before their
-    time for embargo partners. JSON, or ninjs with ``?format=ninjs``."""
+    time for embargo partners. JSON, or ninjs (its own addresses, ``Accept`` or
+    ``?format=ninjs``)."""
 
     serializer_class = ArticleSerializer
     permission_classes = [ArticlePermission]
@@ -108,6 +134,17 @@ class ArticleViewSet(viewsets.ModelViewSet):
             )
         response = Response(self.get_serializer(article).data)
         return conditional.stamp(response, article, self.representation)
+
+    # ninjs at addresses of its own too, where the schema can say which body comes back.
+    @action(detail=False, url_path="ninjs", url_name="ninjs-list", renderer_classes=[NinjsRenderer])
+    def ninjs_list(self, request):
+        return self.list(request)
+
+    @action(
+        detail=True, url_path="ninjs", url_name="ninjs-detail", renderer_classes=[NinjsRenderer]
+    )
+    def ninjs_detail(self, request, pk=None):
+        return self.retrieve(request, pk=pk)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -166,7 +203,7 @@ class RemovedArticlesView(APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                OpenApiTypes.DATETIME,
+                MOMENT,
                 required=True,
                 description="ISO 8601 with a time zone: the `until` of your previous call.",
             )
@@ -253,18 +290,21 @@ class WireIntakeView(APIView):
     renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
-        request={"text/plain": OpenApiTypes.STR, "application/xml": OpenApiTypes.STR},
+        request={
+            "text/plain": OpenApiTypes.STR,
+            "application/json": OpenApiTypes.OBJECT,  # ninjs, 1.x or 2.x
+            "application/xml": OpenApiTypes.STR,  # NITF
+        },
         parameters=[
             OpenApiParameter("strict", OpenApiTypes.BOOL, description="Refuse unknown bylines.")
         ],
         responses={201: WireResultSerializer, 200: WireResultSerializer},
     )
     def post(self, request):
-        if int(request.META.get("CONTENT_LENGTH") or 0) > wire.MAX_WIRE_BYTES:
-            raise PayloadTooLarge(f"Wire copy is limited to {wire.MAX_WIRE_BYTES:,} bytes.")
+        copy = raw_body(request, limit=wire.MAX_WIRE_BYTES)
         strict = request.query_params.get("strict") in {"1", "true"}
         try:
-            result = intake.take_in(request.body, origin="api", by=request.user, strict=strict)
+            result = intake.take_in(copy, origin="api", by=request.user, strict=strict)
         except wire.WireError as error:
             message = f"Cannot take in this copy: {error}."
             raise exceptions.ValidationError({"detail": message}) from None

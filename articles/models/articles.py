@@ -48,6 +48,39 @@ EDIT_ANY_PERMISSION = "articles.edit_any_article"
 VIEW_ALL_PERMISSION = "articles.view_article"
 EMBARGO_PERMISSION = "articles.view_embargoed"
 
+
+class Audience(models.TextChoices):
+    """Who may receive a story through the API, widest first: everyone once it is
+    public, embargo partners (and the desk) while it is scheduled, the desk alone
+    otherwise. Each audience includes the ones after it."""
+
+    PUBLIC = "public", "Everyone"
+    EMBARGOED = "embargoed", "Embargo partners"
+    DESK = "desk", "The desk"
+
+    @classmethod
+    def of(cls, status, published_at):
+        """The audience of a story with this status and publication time, now."""
+        if status != Status.PUBLISHED or published_at is None:
+            return cls.DESK
+        return cls.PUBLIC if published_at <= timezone.now() else cls.EMBARGOED
+
+    @classmethod
+    def of_user(cls, user):
+        """The audiences ``user`` is in: the desk (view permission) in all of them,
+        a partner (view_embargoed) in everyone's and the partners', anyone else in
+        everyone's alone."""
+        if user.has_perm(VIEW_ALL_PERMISSION):
+            return [cls.PUBLIC, cls.EMBARGOED, cls.DESK]
+        if user.has_perm(EMBARGO_PERMISSION):
+            return [cls.PUBLIC, cls.EMBARGOED]
+        return [cls.PUBLIC]
+
+    def is_wider_than(self, other):
+        order = list(type(self))
+        return order.index(self) < order.index(other)
+
+
 ACTIONS = {
     Status.DRAFT: "returned to draft",
     Status.REVIEW: "submitted for review",
@@ -66,15 +99,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user):
-        """What ``user`` may read through the API.
+        """What ``user`` may read through the API: the stories of its audiences.
 
         The desk (view permission) sees every status; a trusted partner
         (view_embargoed) also sees published stories before their time; anyone
         else sees public() alone.
         """
-        if user.has_perm(VIEW_ALL_PERMISSION):
+        audiences = Audience.of_user(user)
+        if Audience.DESK in audiences:
             return self
-        if user.has_perm(EMBARGO_PERMISSION):
+        if Audience.EMBARGOED in audiences:
             return self.public() | self.scheduled()
         return self.public()
 
@@ -389,20 +423,22 @@ class Article(SluggedModel):
         # Every write of a stored article moves its version, so API clients'
         # ETags change and an editor holding an older copy is told. Counted
         # by the database, so two writers never produce the same number.
-        was_public = self.was_public
+        received_by = self.stored_audience
         if not self._state.adding:
             self.version = F("version") + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if was_public and not self.is_public:
-                ArticleRemoval.record(self, was_public=True)
+            # Leaving the view of clients that could have received it (unpublished,
+            # archived, rescheduled; a story under embargo too, which partners hold).
+            if received_by.is_wider_than(self.audience):
+                ArticleRemoval.record(self, audience=received_by)
         self._loaded = self.tracked_values()
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
-            ArticleRemoval.record(self, was_public=self.was_public, deleted=True)
+            ArticleRemoval.record(self, audience=self.stored_audience, deleted=True)
             return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -532,24 +568,20 @@ class Article(SluggedModel):
         return correction
 
     @property
-    def is_public(self):
-        """``public()`` for one loaded article; the two must agree."""
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+    def audience(self):
+        """Who may receive the story as it is (``visible_to``, for one loaded article)."""
+        return Audience.of(self.status, self.published_at)
 
     @property
-    def was_public(self):
-        """Whether the story, as last read from the database, was public."""
+    def stored_audience(self):
+        """Who could receive the story as last read from the database (the desk, for a new one)."""
         loaded = getattr(self, "_loaded", {})
-        status, published_at = loaded.get("status"), loaded.get("published_at")
-        return (
-            status == Status.PUBLISHED
-            and published_at is not None
-            and published_at <= timezone.now()
-        )
+        return Audience.of(loaded.get("status"), loaded.get("published_at"))
+
+    @property
+    def is_public(self):
+        """``public()`` for one loaded article; the two must agree."""
+        return self.audience == Audience.PUBLIC
 
     @property
     def was_published(self):
@@ -584,6 +616,11 @@ class Article(SluggedModel):
                 self.check_transition(self.status)
             except ValidationError as error:
                 raise ValidationError({"status": error.messages}) from None
+        self.check_publication_time()
+
+    def check_publication_time(self):
+        """Refuse a published story without a publication time, naming the field
+        (the constraint article_published_has_time would refuse the row)."""
         if self.status == Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "A published story needs a publication time."})
 
@@ -600,23 +637,27 @@ class ArticleRemovalQuerySet(models.QuerySet):
         return self.filter(removed_at__gte=moment).order_by("removed_at", "id")
 
     def visible_to(self, user):
-        """What a client may learn: removals of stories it could have seen."""
-        if user.has_perm(VIEW_ALL_PERMISSION):
-            return self
-        return self.filter(was_public=True)
+        """What a client may learn: removals of stories it could have received
+        (``Audience.of_user``), so partners hear of a story killed under embargo
+        and readers' clients never learn it existed."""
+        return self.filter(audience__in=Audience.of_user(user))
 
 
 class ArticleRemoval(models.Model):
-    """A story leaving the public set, so API clients keeping a mirror can drop it.
+    """A story leaving the view of API clients, so those keeping a mirror can drop it.
 
-    Recorded by Article.save and Article.delete, the only ways a story leaves;
-    a story that comes back is in the updated_since feed again.
+    Recorded by Article.save and Article.delete, the only ways a story leaves,
+    with the audience that could have received it: a story killed under embargo
+    is told to the partners who hold it. A story that comes back is in the
+    updated_since feed again.
     """
 
     article_id = models.BigIntegerField()
     slug = models.SlugField(max_length=120)
     reason = models.CharField(max_length=20, choices=RemovalReason)
-    was_public = models.BooleanField()
+    audience = models.CharField(
+        max_length=20, choices=Audience, help_text="Who could have received the story."
+    )
     removed_at = models.DateTimeField(default=timezone.now)
 
     objects = ArticleRemovalQuerySet.as_manager()
@@ -630,13 +671,16 @@ class ArticleRemoval(models.Model):
             models.CheckConstraint(
                 condition=Q(reason__in=RemovalReason.values), name="removal_reason_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values), name="removal_audience_valid"
+            ),
         ]
 
     def __str__(self):
         return f"Article {self.article_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, article, *, was_public, deleted=False):
+    def record(cls, article, *, audience, deleted=False):
         if deleted:
             reason = RemovalReason.DELETED
         elif article.status == Status.ARCHIVED:
@@ -646,7 +690,7 @@ class ArticleRemoval(models.Model):
         else:
             reason = RemovalReason.UNPUBLISHED
         return cls.objects.create(
-            article_id=article.pk, slug=article.slug, reason=reason, was_public=was_public
+            article_id=article.pk, slug=article.slug, reason=reason, audience=audience
         )
 
 

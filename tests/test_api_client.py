@@ -1,0 +1,167 @@
+"""The API through a client generated from its OpenAPI document, as a partner would
+build one: openapi-python-client, run on the schema the site serves, its output
+imported unmodified and used against a live server. A generated client reads the
+document literally, so what it gets wrong here the document says wrong."""
+
+import importlib
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+from rest_framework import status
+
+from articles.models import Article
+from tests.factories import PASSWORD, ArticleFactory, PlaceFactory
+from tests.test_api import SAMPLES
+
+PACKAGE = "newsroom_api_client"  # from the document's title, "Newsroom API"
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def generated(live_server, tmp_path_factory):
+    """The client package, generated once for this module from /api/schema/."""
+    folder = tmp_path_factory.mktemp("client")
+    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response:
+        (folder / "openapi.json").write_bytes(response.read())
+    # The generator formats its output with ruff, which is the virtualenv's.
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [
+            VENV_BIN / "openapi-python-client",
+            "generate",
+            "--path",
+            folder / "openapi.json",
+            "--output-path",
+            folder / PACKAGE,
+            "--meta",
+            "none",
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sys.path.insert(0, str(folder))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(folder))
+        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def module(name):
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def operation(name):
+    return module(f"api.v1.{name}")
+
+
+def reader(generated, live_server):
+    return generated.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+
+
+def cursor_of(link):
+    return parse_qs(urlsplit(link).query)["cursor"][0]
+
+
+def test_every_generated_module_imports(generated):
+    names = [info.name for info in pkgutil.walk_packages(generated.__path__, f"{PACKAGE}.")]
+    for name in names:
+        importlib.import_module(name)
+    assert f"{PACKAGE}.api.v1.v1_wire_create" in names  # no operation left out
+
+
+def test_a_reader_lists_follows_the_cursor_filters_and_reads_ninjs(generated, live_server):
+    ganja = PlaceFactory(name="Ganja")
+    now = timezone.now()
+    stories = [
+        ArticleFactory(public=True, published_at=now - timedelta(days=n), headline=f"Story {n}")
+        for n in range(1, 6)
+    ]
+    stories[2].places.add(ganja)
+    client = reader(generated, live_server)
+    list_articles = operation("v1_articles_list")
+
+    seen, page = [], list_articles.sync(client=client, page_size=2)
+    while True:
+        seen += [article.id for article in page.results]
+        if not page.next_:
+            break
+        page = list_articles.sync(client=client, page_size=2, cursor=cursor_of(page.next_))
+    assert seen == [story.pk for story in stories]
+
+    about_ganja = list_articles.sync(client=client, place=["ganja"])
+    assert [article.id for article in about_ganja.results] == [stories[2].pk]
+    recent = list_articles.sync(client=client, published_after=now - timedelta(days=2, hours=1))
+    assert [article.id for article in recent.results] == [stories[0].pk, stories[1].pk]
+
+    ninjs = operation("v1_articles_ninjs_retrieve").sync(id=stories[2].pk, client=client)
+    assert isinstance(ninjs, module("models").NinjsArticle)
+    assert ninjs.headlines[0].value == "Story 3"
+    assert [place.literal for place in ninjs.places] == ["ganja"]
+    assert ninjs.uri == f"{live_server.url}/api/v1/articles/{stories[2].pk}/"
+    ninjs_page = operation("v1_articles_ninjs_list").sync(client=client, page_size=2)
+    assert [item.altids[0].value for item in ninjs_page.results] == [
+        str(story.pk) for story in stories[:2]
+    ]
+
+
+def test_an_editor_creates_and_edits_with_if_match(generated, live_server, editor):
+    models = module("models")
+    token = (
+        operation("v1_auth_token_create")
+        .sync(
+            client=reader(generated, live_server),
+            body=models.AuthTokenRequest(username=editor.username, password=PASSWORD),
+        )
+        .token
+    )
+    desk = generated.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token")
+
+    created = operation("v1_articles_create").sync_detailed(
+        client=desk,
+        body=models.ArticleRequest(headline="Ganja shelled", body="Ganja was shelled."),
+    )
+    assert created.status_code == status.HTTP_201_CREATED
+    article = created.parsed
+    assert Article.objects.get(pk=article.id).created_by == editor
+
+    edit = operation("v1_articles_partial_update")
+    edited = edit.sync_detailed(
+        id=article.id,
+        client=desk,
+        body=models.PatchedArticleRequest(headline="Ganja shelled overnight"),
+        if_match=created.headers["ETag"],
+    )
+    assert edited.status_code == status.HTTP_200_OK
+    assert edited.parsed.headline == "Ganja shelled overnight"
+
+    stale = edit.sync_detailed(
+        id=article.id,
+        client=desk,
+        body=models.PatchedArticleRequest(headline="Lost update"),
+        if_match=created.headers["ETag"],
+    )
+    assert stale.status_code == status.HTTP_412_PRECONDITION_FAILED
+    assert stale.parsed.error.current_version == edited.parsed.version
+    assert Article.objects.get(pk=article.id).headline == "Ganja shelled overnight"
+
+    copy = json.loads((SAMPLES / "ninjs1_trend.json").read_text())
+    taken_in = operation("v1_wire_create").sync_detailed(
+        client=desk, body=models.V1WireCreateJsonBody.from_dict(copy)
+    )
+    assert taken_in.status_code == status.HTTP_201_CREATED
+    assert taken_in.parsed.outcome == models.OutcomeEnum.CREATED
