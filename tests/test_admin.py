@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from articles import editorial, history, intake
 from articles.admin import pagination
-from articles.models import Article, Autosave, Place, Presence, Status, WireItem
+from articles.models import Article, Autosave, EditConflict, Place, Presence, Status, WireItem
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -689,6 +689,26 @@ class TestNoLostEdits:
             change_url(article), {**form_of_b, "body": "First, by B.\r\n\r\nSecond."}
         )
         assert Article.objects.get(pk=article.pk).body == "First, by B.\n\nSecond, by A."
+
+    def test_a_save_that_keeps_meeting_newer_saves_shows_the_merged_form(
+        self, editor, roles, monkeypatch
+    ):
+        """Saves keep arriving while this one merges: never a 500, and nothing written."""
+        article = written(editor, headline="Original", body="One.")
+        real_claim = Article.claim
+
+        def always_too_late(self, expected_version):
+            raise EditConflict(Article.objects.select_related("updated_by").get(pk=self.pk))
+
+        monkeypatch.setattr(Article, "claim", always_too_late)
+        response = client_for(editor).post(change_url(article), form_data(article, headline="Mine"))
+        monkeypatch.setattr(Article, "claim", real_claim)
+
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert form.data["headline"] == "Mine"
+        assert "Their changes are merged into the form below" in " ".join(form.non_field_errors())
+        assert Article.objects.get(pk=article.pk).headline == "Original"
 
     def test_a_paragraph_both_changed_asks_for_a_choice(self, editor, roles):
         other = staff("alice", "Editor")

@@ -108,6 +108,7 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
                     *args,
                     user=request.user,
                     edit_conflict=getattr(request, "edit_conflict", None),
+                    show_merge=getattr(request, "show_merge", False),
                     correcting=CORRECT_BUTTON in request.POST,
                     **form_kwargs,
                 )
@@ -155,13 +156,16 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
         return redirect(request.path)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict as conflict:
-            # A colleague saved after this editor opened the form: nothing was
-            # written; the form comes back with the typed text and their changes.
-            request.edit_conflict = conflict
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        # A colleague saved after this editor opened the form: nothing was
+        # written; the form merges the two saves and saves again. If yet another
+        # save slips in meanwhile, the merged form is shown to save by hand.
+        for attempt in range(2):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except EditConflict as conflict:
+                request.edit_conflict = conflict
+                request.show_merge = attempt == 1
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj):
         editorial.delete(obj, by=request.user, expected_version=obj.version)

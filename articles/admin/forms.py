@@ -41,10 +41,13 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
         ]
 
-    def __init__(self, *args, user=None, edit_conflict=None, correcting=False, **kwargs):
+    def __init__(
+        self, *args, user=None, edit_conflict=None, show_merge=False, correcting=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.edit_conflict = edit_conflict
+        self.show_merge = show_merge
         self.correcting = correcting
         self.conflict = None
         self.merge_note = ""
@@ -153,7 +156,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.merge_note = f"{who} saved this story after you opened it; " + (
             f"their changes to the {taken} are kept with yours." if taken else "yours are kept."
         )
-        if not merge.clean:
+        if not merge.clean or self.show_merge:
             self.refuse_with_choices(cleaned, current, merge)
 
     def refuse_with_choices(self, cleaned, current, merge):
