@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles import history, kinds, linking, rendering
+from articles import bodies, history, kinds, linking, rendering
 from articles.models import Article, Status, WireOutcome
 from articles.models.articles import ACTIONS
 
@@ -212,7 +212,7 @@ def accept_update(item, *, by):
             article,
             by=by,
             expected_version=article.version,
-            changes=_agency_copy(article, body=item.body, text=item.text),
+            changes=_agency_copy(article, body=item.body_text, text=item.text),
             summary=["Accepted an agency update"],
         )
         _decide(item, WireOutcome.ACCEPTED, by=by)
@@ -226,7 +226,8 @@ def ignore_update(item, *, by):
 
 
 def _agency_copy(article, *, body, text, headline=""):
-    changes = {"body": body, "original_text": text}
+    """What an agency's update changes: the body (its text, as paragraphs) and the copy."""
+    changes = {"body": bodies.from_plain_text(body), "original_text": text}
     # A machine-made headline follows the copy; an editor's headline stays.
     if headline and article.headline_needs_review:
         changes["headline"] = headline[:300]
@@ -308,6 +309,7 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
             for kind in kinds.LINKED_FROM_TEXT
             if before.get(kind.name, set()) != after.get(kind.name, set()) and not new
         ]
+    linking.link_editor_choices(article)
     linking.link_article(article, new=new and not links)
     render(article)
     history.record(article, by=by, comment=_comment(summary, changed))
@@ -324,7 +326,10 @@ def render(article):
     no new version, no revision (``relink --render`` after rendering changed).
     """
     article.body_html = rendering.render_body(
-        article.body, find_mentions=linking.find_mentions, links=linking.mention_links(article)
+        article.body,
+        find_mentions=linking.find_mentions,
+        links=linking.mention_links(article),
+        addresses=linking.addresses(bodies.editor_links(article.body)),
     )
     Article.objects.filter(pk=article.pk).update(body_html=article.body_html)
 

@@ -18,7 +18,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import linking, page_cache, synthetic
+from articles import bodies, linking, page_cache, synthetic
 from articles.models import Article, Person, Place, PlaceKind, Source, SourceKind, Status
 from articles.slugs import slugify_text
 
@@ -273,7 +273,8 @@ def _articles(rng, count, tag, anchor, sources, places, people, progress):
                 "headline": headline,
                 "headline_needs_review": False,
                 "summary": summary,
-                "body": body,
+                "body": bodies.from_plain_text(body),
+                "body_text": body,
                 "body_html": body_html,
                 "byline": f"By {source[1]}",
                 "source_id": source[0],

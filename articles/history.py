@@ -10,7 +10,7 @@ import reversion
 from django.contrib.auth import get_user_model
 from reversion.models import Version
 
-from articles import diffs, kinds
+from articles import bodies, diffs, kinds
 from articles.models import Article, Place, Source, Status
 
 COMPARED_TEXT = ("headline", "summary", "body", "byline")
@@ -104,7 +104,9 @@ def compare(version, article):
     """How ``article`` as it stands differs from ``version``: word diffs and link changes."""
     then = version.field_dict
     texts = {
-        name: diffs.word_diff(then.get(name) or "", getattr(article, name))
+        name: diffs.word_diff(
+            _readable(name, then.get(name)), _readable(name, getattr(article, name))
+        )
         for name in COMPARED_TEXT
     }
     links = {}
@@ -117,6 +119,14 @@ def compare(version, article):
             "removed": sorted(names[pk] for pk in before - now if pk in names),
         }
     return texts, links
+
+
+def _readable(name, value):
+    """Text as an editor compares it: the body's words, not its markup (nor plain text of
+    a revision older than the format)."""
+    if name == "body":
+        return bodies.to_text(bodies.clean(value or ""))
+    return value or ""
 
 
 def deleted_articles():

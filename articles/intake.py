@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import editorial, linking, wire
+from articles import bodies, editorial, linking, wire
 from articles.models import (
     Article,
     EditConflict,
@@ -161,7 +161,7 @@ def _earlier_copy(story, source_id, shingles, keys):
             .first()
         )
         if same_id is not None:
-            return same_id, wire.similarity(shingles, wire.shingles(same_id.body))
+            return same_id, wire.similarity(shingles, wire.shingles(same_id.body_text))
     if not keys:
         return None, None
     # A plain index probe: DISTINCT with LIMIT tempts the planner into walking
@@ -170,7 +170,7 @@ def _earlier_copy(story, source_id, shingles, keys):
     candidate_ids = list(dict.fromkeys(matches.order_by()))[:MAX_CANDIDATES]
     best, best_score = None, 0.0
     for candidate in WireItem.objects.filter(pk__in=candidate_ids).select_related("article"):
-        score = wire.similarity(shingles, wire.shingles(candidate.body))
+        score = wire.similarity(shingles, wire.shingles(candidate.body_text))
         if score > best_score:
             best, best_score = candidate, score
     if best is None or best_score < wire.SIMILARITY_THRESHOLD:
@@ -183,7 +183,8 @@ def _create_draft(story, item, *, source_id, by):
         headline=story.headline[:300],
         headline_needs_review=story.headline_derived,
         summary=story.summary,
-        body=story.body,
+        # Escaped into paragraphs here: wire copy is text, whatever it looks like.
+        body=bodies.from_plain_text(story.body),
         byline=story.byline[:200],
         source_id=source_id,
         dateline_id=linking.gazetteer().resolve("place", story.dateline)
@@ -202,7 +203,7 @@ def _update_story(story, item, earlier, *, by):
     article = earlier.article
     item.article = article
     last_applied = article.wire_items.applied().order_by("-received_at", "-id").first()
-    untouched = last_applied is not None and article.body == last_applied.body
+    untouched = last_applied is not None and article.body_text == last_applied.body_text
     # Only as one who may edit the draft: anyone else's copy waits like any update.
     may_revise = by is None or article.can_be_edited_by(by)
     if article.status in (Status.DRAFT, Status.REVIEW) and untouched and may_revise:

@@ -13,8 +13,9 @@ import threading
 
 from django.db import transaction
 
-from articles import kinds, versions
+from articles import bodies, kinds, versions
 from articles.matching import Entity, Gazetteer
+from articles.models import Article
 
 # Moved whenever an entity's names or aliases change (invalidation.py), so every
 # process rebuilds its automaton on its next look.
@@ -131,3 +132,39 @@ def mention_links(article):
         for kind in kinds.LINKED_FROM_TEXT
         for entity in getattr(article, kind.link_field).only("pk", "slug")
     }
+
+
+def link_editor_choices(article):
+    """Link the entities an editor linked in the body by choosing them.
+
+    Such a link is the editor's decision that the story is about the entity:
+    it counts as a link of the story, and is no longer a rejected one.
+    """
+    for name, ids in _by_kind(bodies.editor_links(article.body)).items():
+        kind = kinds.BY_NAME.get(name)
+        if kind is None:
+            continue  # a link to a story, not to an entity
+        existing = list(kind.model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if existing:
+            getattr(article, kind.link_field).add(*existing)
+            if kind.rejected_field:
+                getattr(article, kind.rejected_field).remove(*existing)
+
+
+def addresses(refs):
+    """{(kind, id): current address} of the entities and stories an editor linked to."""
+    found = {}
+    for name, ids in _by_kind(refs).items():
+        model = Article if name == "article" else getattr(kinds.BY_NAME.get(name), "model", None)
+        if model is None:
+            continue
+        for target in model.objects.filter(pk__in=ids).only("pk", "slug"):
+            found[(name, target.pk)] = target.get_absolute_url()
+    return found
+
+
+def _by_kind(refs):
+    grouped = {}
+    for name, pk in refs:
+        grouped.setdefault(name, []).append(pk)
+    return grouped

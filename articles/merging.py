@@ -13,6 +13,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from articles import bodies
+
 BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -40,8 +42,15 @@ class Merge:
 
 
 def paragraphs(body):
-    """Blank-line separated blocks, as typed (wraps and spacing inside kept)."""
+    """A body's blocks: its top-level elements in the body's HTML format, or the
+    blank-line separated paragraphs of plain text, as typed."""
+    if bodies.MARKUP.match(body or ""):
+        return bodies.blocks(body)
     return [block.strip() for block in BLANK_LINES.split(body or "") if block.strip()]
+
+
+def _joined(blocks, like):
+    return ("\n" if bodies.MARKUP.match(like or "") else "\n\n").join(blocks)
 
 
 def merge_story(*, base, mine, theirs, sets=(), texts=()):
@@ -105,14 +114,14 @@ def merge_paragraphs(base, mine, theirs):
             result += mine_text
             hunks.append(
                 Hunk(
-                    base="\n\n".join(base_blocks[start:end]),
-                    mine="\n\n".join(mine_text),
-                    theirs="\n\n".join(their_text),
+                    base=_joined(base_blocks[start:end], mine),
+                    mine=_joined(mine_text, mine),
+                    theirs=_joined(their_text, mine),
                 )
             )
         position = end
     result += base_blocks[position:]
-    return "\n\n".join(result), hunks
+    return _joined(result, mine), hunks
 
 
 def _changes(base, other, side):

@@ -20,11 +20,13 @@ ignored, not refused. A query with nothing to search for (empty, punctuation,
 only stop words, only exclusions) finds nothing, without a query.
 
 The index is the database's business, kept in step by triggers that migration
-0005_search installs, so every write (admin, API, wire import, ``update()``,
-raw SQL) is indexed with no application code to forget:
+0005_search installs (0014 moved them to the body's plain text), so every write
+(admin, API, wire import, ``update()``, raw SQL) is indexed with no application
+code to forget. The body is indexed as ``body_text``, its plain text (the stored
+body is HTML, whose tags are not words):
 
 - PostgreSQL: a ``search_vector`` column on articles_article (headline weight
-  A, summary B, body C) with a GIN index; ranked with ts_rank, snippets by
+  A, summary B, body text C) with a GIN index; ranked with ts_rank, snippets by
   ts_headline. The 'english' configuration stems (a search for "elections"
   finds "election"), which suits wire copy written in English; names are
   stemmed alike in text and query, so they still match.
@@ -87,11 +89,11 @@ POSTGRESQL_TRIGGERS = [
     # Django's save() writes every column; only a change of text re-parses it.
     """
     CREATE OR REPLACE TRIGGER articles_article_search_update
-    BEFORE UPDATE OF headline, summary, body ON articles_article
+    BEFORE UPDATE OF headline, summary, body_text ON articles_article
     FOR EACH ROW WHEN (
         OLD.headline IS DISTINCT FROM NEW.headline
         OR OLD.summary IS DISTINCT FROM NEW.summary
-        OR OLD.body IS DISTINCT FROM NEW.body
+        OR OLD.body_text IS DISTINCT FROM NEW.body_text
     )
     EXECUTE FUNCTION articles_article_search_trigger()
     """,
@@ -103,28 +105,28 @@ POSTGRESQL_TRIGGERS = [
 SQLITE_TRIGGERS = [
     """
     CREATE TRIGGER IF NOT EXISTS articles_article_fts_insert AFTER INSERT ON articles_article BEGIN
-        INSERT INTO articles_article_fts (rowid, headline, summary, body)
-        VALUES (new.id, new.headline, new.summary, new.body);
+        INSERT INTO articles_article_fts (rowid, headline, summary, body_text)
+        VALUES (new.id, new.headline, new.summary, new.body_text);
     END
     """,
     # An external-content index forgets a row by being told its old text.
     """
     CREATE TRIGGER IF NOT EXISTS articles_article_fts_delete AFTER DELETE ON articles_article BEGIN
-        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body)
-        VALUES ('delete', old.id, old.headline, old.summary, old.body);
+        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body_text)
+        VALUES ('delete', old.id, old.headline, old.summary, old.body_text);
     END
     """,
     """
-    CREATE TRIGGER IF NOT EXISTS articles_article_fts_update AFTER UPDATE OF headline, summary, body
-    ON articles_article
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_update
+    AFTER UPDATE OF headline, summary, body_text ON articles_article
     WHEN old.headline IS NOT new.headline
         OR old.summary IS NOT new.summary
-        OR old.body IS NOT new.body
+        OR old.body_text IS NOT new.body_text
     BEGIN
-        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body)
-        VALUES ('delete', old.id, old.headline, old.summary, old.body);
-        INSERT INTO articles_article_fts (rowid, headline, summary, body)
-        VALUES (new.id, new.headline, new.summary, new.body);
+        INSERT INTO articles_article_fts (articles_article_fts, rowid, headline, summary, body_text)
+        VALUES ('delete', old.id, old.headline, old.summary, old.body_text);
+        INSERT INTO articles_article_fts (rowid, headline, summary, body_text)
+        VALUES (new.id, new.headline, new.summary, new.body_text);
     END
     """,
 ]
@@ -391,7 +393,7 @@ def _postgresql_snippets(model, db, ids, query):
         .filter(SearchVectorExact(_StoredVector(), full), pk__in=ids)
         .annotate(
             summary_snippet=SearchHeadline("summary", full, **options),
-            body_snippet=SearchHeadline("body", full, **options),
+            body_snippet=SearchHeadline("body_text", full, **options),
         )
         .values_list("pk", "summary_snippet", "body_snippet")
         .order_by()
@@ -463,7 +465,7 @@ def restore_triggers(sender=None, using="default", **kwargs):
             if connection.vendor == "sqlite"
             else "search_vector" in columns
         )
-        if not indexed:
-            return  # not migrated that far yet
+        if not indexed or "body_text" not in columns:
+            return  # not migrated that far yet: the triggers below index body_text
         for statement in statements[connection.vendor]:
             cursor.execute(statement)

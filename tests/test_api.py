@@ -133,6 +133,8 @@ class TestRepresentation:
             "summary",
             "body",
             "body_html",
+            "body_text",
+            "word_count",
             "byline",
             "source",
             "people",
@@ -548,7 +550,7 @@ class TestConditionalRequests:
             detail_url(article), {"body": "Client's."}, format="json", HTTP_IF_MATCH=etag
         )
         assert response.status_code == 412
-        assert Article.objects.get(pk=article.pk).body == "Editor's."
+        assert Article.objects.get(pk=article.pk).body_text == "Editor's."
 
     def test_an_api_write_makes_an_open_admin_form_stale(self, editor):
         from tests.test_admin import change_url, form_data
@@ -567,7 +569,7 @@ class TestConditionalRequests:
         page = admin.post(change_url(article), open_form)
         assert page.status_code == 200
         assert "saved this story at" in " ".join(page.context["adminform"].form.non_field_errors())
-        assert Article.objects.get(pk=article.pk).body == "Client's."
+        assert Article.objects.get(pk=article.pk).body_text == "Client's."
 
     def test_delete_with_the_current_version(self, editor):
         article = ArticleFactory(public=True)
@@ -711,11 +713,12 @@ class TestWrites:
         hostile = "<script>alert('x')</script>"
         response = api(editor).post(
             ARTICLES,
-            {"headline": hostile, "body": hostile, "status": "published"},
+            {"headline": hostile, "body": f"<p>Calm.</p>{hostile}", "status": "published"},
             format="json",
         )
         article = Article.objects.get(pk=response.data["id"])
-        assert article.body == hostile
+        assert article.headline == hostile  # a text field keeps the text
+        assert article.body == "<p>Calm.</p>"  # the body keeps its format and nothing else
         assert "<script>" not in article.body_html
         assert "<script>alert" not in client.get(article.get_absolute_url()).text
 
@@ -1141,7 +1144,7 @@ class TestWireIntake:
         token = desk.stdout.split()[-1]
         code, body = post_chunked(address, token, [b"By Trend\n\n", b"Ganja was shelled."])
         assert (code, body["outcome"]) == (201, "created")
-        assert body["article"]["body"] == "Ganja was shelled."
+        assert body["article"]["body_text"] == "Ganja was shelled."
         over_the_limit = [b"Ganja. " * 10_000] * (wire.MAX_WIRE_BYTES // 70_000 + 1)
         code, body = post_chunked(address, token, over_the_limit)
         assert (code, body["error"]["code"]) == (413, "too_large")

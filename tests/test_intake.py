@@ -72,7 +72,7 @@ def test_an_update_of_an_untouched_draft_revises_it_in_place(seed):
     result = take_in(SEED_TEXT + ADDED_PARAGRAPH)
     assert result.outcome == WireOutcome.REVISED
     article = Article.objects.get(pk=first.pk)
-    assert article.body.endswith("remained tense on October 6.")
+    assert article.body_text.endswith("remained tense on October 6.")
     assert article.version == first.version + 1
     assert article.original_text == SEED_TEXT + ADDED_PARAGRAPH
     assert Version.objects.get_for_object(article).count() == 2
@@ -245,8 +245,9 @@ def test_hostile_copy_is_stored_as_text(seed):
         "By Trend\n\n<script>alert('x')</script> Ganja'; DROP TABLE articles_article;-- was calm."
     )
     article = Article.objects.get(pk=result.article.pk)
-    assert "<script>alert('x')</script>" in article.body
-    assert "DROP TABLE" in article.body
+    assert "<script>alert('x')</script>" in article.body_text  # wire copy is text, exactly
+    assert "&lt;script&gt;alert" in article.body and "<script>" not in article.body
+    assert "DROP TABLE" in article.body_text
     assert Article.objects.count() == 2
     assert slugs(article.places) == {"ganja"}
 
@@ -287,7 +288,7 @@ class TestTheWireDoorObeysTheDesksPermissions:
         )
         assert (again.status_code, again.json()["outcome"]) == (200, "pending")
         article = Article.objects.get(pk=first.json()["article"]["id"])
-        assert (article.body, article.updated_by) == ("The talks began.", editor)
+        assert (article.body_text, article.updated_by) == ("The talks began.", editor)
 
     def test_a_reporter_creates_no_source_for_an_unknown_agency(self, seed, reporter):
         response = api(reporter).post(

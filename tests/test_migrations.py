@@ -58,3 +58,38 @@ def test_untouched_rows_stay_as_they_are(migrate):
     new = migrate(TIDY)
     stored = new.get_model("articles", "Article").objects.get(pk=article.pk)
     assert (stored.body, stored.body_html) == ("One.\n\nTwo.", "<p>One.</p>\n<p>Two.</p>")
+
+
+BEFORE_FORMAT = [("articles", "0013_removal_audience")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plain_bodies_become_the_format_and_stay_searchable(migrate):
+    from articles import search
+    from articles.models import Article
+
+    old = migrate(BEFORE_FORMAT)
+    story = old.get_model("articles", "Article").objects.create(
+        headline="Harvest",
+        slug="harvest",
+        body="Farmers near Ganja\nbrought in barley.\n\n* Not a list, and <b>not bold</b>.",
+        status="published",
+        published_at=datetime(2020, 10, 6, 8, 0, tzinfo=UTC),
+    )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.body == (
+        "<p>Farmers near Ganja brought in barley.</p>\n"
+        "<p>* Not a list, and &lt;b&gt;not bold&lt;/b&gt;.</p>"
+    )
+    assert stored.body_text == (
+        "Farmers near Ganja brought in barley.\n\n* Not a list, and <b>not bold</b>."
+    )
+    assert list(search.search(Article.objects.all(), "barley")) == [stored]
+
+    back = migrate(BEFORE_FORMAT)
+    assert back.get_model("articles", "Article").objects.get(pk=story.pk).body == (
+        "Farmers near Ganja brought in barley.\n\n* Not a list, and <b>not bold</b>."
+    )

@@ -176,9 +176,9 @@ class TestSeedArticle:
         assert plain == {
             "role": "main",
             "contenttype": "text/plain",
-            "value": article.body,
-            "charcount": len(article.body),
-            "wordcount": len(article.body.split()),
+            "value": article.body_text,
+            "charcount": len(article.body_text),
+            "wordcount": len(article.body_text.split()),
         }
         assert html == {"role": "main", "contenttype": "text/html", "value": article.body_html}
         assert html["value"].startswith("<p>")

@@ -1,11 +1,12 @@
-"""The body as reader HTML: escaped, paragraphed, first mentions linked."""
+"""The body as reader HTML: its format, sanitised, first mentions linked."""
 
 from html.parser import HTMLParser
 
 import pytest
 
 from articles.matching import Entity, Gazetteer
-from articles.rendering import paragraphs, render_body, sanitise
+from articles.rendering import render_body, sanitise
+from articles.text import paragraphs
 
 GAZETTEER = Gazetteer(
     [
@@ -66,9 +67,35 @@ def test_typed_markup_is_text(hostile):
     assert all(attrs.get("href") in LINKS.values() for tag, attrs in tags if tag == "a")
 
 
-def test_sanitise_keeps_only_paragraphs_and_relative_links():
-    assert sanitise('<p onclick="x()">a <a href="https://evil.example/">b</a></p>') == (
-        "<p>a <a>b</a></p>"
+def test_sanitise_keeps_the_format_and_no_script():
+    # Editors link to any address (the body's format); scripts and handlers never pass.
+    assert sanitise(
+        '<p onclick="x()">a <a href="https://example.org/">b</a> '
+        '<a href="javascript:alert(1)">c</a></p>'
+    ) == ('<p>a <a href="https://example.org/">b</a> <a>c</a></p>')
+
+
+def test_mentions_are_not_linked_inside_an_editors_link_or_a_subheading():
+    html = render(
+        '<h2>Ganja</h2><p><a href="https://example.org/">Ganja today</a>, and Ganja again.</p>'
+    )
+    assert html == (
+        "<h2>Ganja</h2>\n"
+        '<p><a href="https://example.org/">Ganja today</a>, and '
+        '<a href="/places/ganja/" class="mention">Ganja</a> again.</p>'
+    )
+
+
+def test_an_editors_link_to_an_entity_points_at_its_current_address():
+    html = render_body(
+        '<p>See <a href="/places/old-slug/" data-link="place:1">the city</a> and Ganja.</p>',
+        find_mentions=GAZETTEER.find_mentions,
+        links=LINKS,
+        addresses={("place", 1): "/places/ganja/"},
+    )
+    # The editor linked Ganja already: its later mention is not linked again.
+    assert html == (
+        '<p>See <a href="/places/ganja/" data-link="place:1">the city</a> and Ganja.</p>'
     )
 
 

@@ -155,7 +155,7 @@ class DeskViews:
             context.update(
                 unlinked_mentions=self.unlinked_mentions(article),
                 pending_updates=[
-                    (item, diffs.word_diff(article.body, item.body))
+                    (item, diffs.word_diff(article.body_text, item.body_text))
                     for item in article.wire_items.pending().select_related("source")
                 ],
                 corrections=list(article.corrections.select_related("created_by")),

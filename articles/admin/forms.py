@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from articles import history, kinds, merging, text
+from articles import bodies, history, kinds, merging, text
 from articles.models import Article, Status
 
 
@@ -170,7 +170,11 @@ class ArticleAdminForm(forms.ModelForm):
             for name in merge.conflicts
             if name != "body"
         ]
-        self.conflict["hunks"] = merge.body_hunks
+        # Shown as the words each wrote; the state keeps the HTML to put back.
+        self.conflict["hunks"] = [
+            {"mine": bodies.to_text(hunk.mine), "theirs": bodies.to_text(hunk.theirs)}
+            for hunk in merge.body_hunks
+        ]
         self.data = self.data.copy()
         for name in merge.values:
             self.set_data(name, cleaned[name])
@@ -205,7 +209,7 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error(None, "Choose which version of each paragraph to keep.")
             elif choice == "theirs":
                 # Where the editor left their own version in the box.
-                body = text.normalize_line_endings(body).replace(hunk["mine"], hunk["theirs"], 1)
+                body = bodies.clean(body).replace(hunk["mine"], hunk["theirs"], 1)
         cleaned["body"] = body
 
     def cleaned_value(self, name, value):
@@ -225,6 +229,8 @@ class ArticleAdminForm(forms.ModelForm):
                 value = {entity.pk for entity in value or ()}
             elif hasattr(value, "pk"):
                 value = value.pk
+            elif name == "body":
+                value = bodies.clean(value or "")  # compared in the form it is stored in
             elif isinstance(value, str):
                 value = text.normalize_line_endings(value)
             values[name] = value
@@ -273,5 +279,9 @@ def revision_values(version, names):
     for name in names:
         attname = Article._meta.get_field(name).attname
         value = then.get(attname)
-        values[name] = set(value or ()) if name in kinds.link_fields() else value
+        if name in kinds.link_fields():
+            value = set(value or ())
+        elif name == "body":
+            value = bodies.clean(value or "")  # a revision from before the format is text
+        values[name] = value
     return values

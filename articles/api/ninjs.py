@@ -54,9 +54,9 @@ class NinjsArticleSerializer(serializers.BaseSerializer):
                 {
                     "role": "main",
                     "contenttype": "text/plain",
-                    "value": article.body,
-                    "charcount": len(article.body),
-                    "wordcount": len(article.body.split()),
+                    "value": article.body_text,
+                    "charcount": len(article.body_text),
+                    "wordcount": article.word_count,
                 },
                 {"role": "main", "contenttype": "text/html", "value": article.body_html},
             ],

@@ -68,6 +68,10 @@ class ArticleSerializer(serializers.ModelSerializer):
         queryset=Place.objects.all(), required=False, allow_null=True, with_kind=True
     )
     corrections = CorrectionSerializer(many=True, read_only=True)
+    body_text = serializers.CharField(
+        read_only=True, help_text="The body as plain text, for clients that show no markup."
+    )
+    word_count = serializers.IntegerField(read_only=True, help_text="Words in the body.")
     embargoed_until = serializers.SerializerMethodField(
         help_text="For embargoed delivery: the publication time of a story not yet public."
     )
@@ -84,6 +88,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "summary",
             "body",
             "body_html",
+            "body_text",
+            "word_count",
             "byline",
             "source",
             "people",
@@ -98,7 +104,10 @@ class ArticleSerializer(serializers.ModelSerializer):
             "version",
             "corrections",
         ]
-        read_only_fields = ["id", "body_html", "created_at", "updated_at", "version"]
+        read_only_fields = [
+            *("id", "body_html", "body_text", "word_count"),
+            *("created_at", "updated_at", "version"),
+        ]
         extra_kwargs = {"slug": {"required": False}}
 
     def get_url(self, article) -> str:

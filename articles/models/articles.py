@@ -4,6 +4,7 @@ What "public" means is ``ArticleQuerySet.public()``, once; every surface
 (pages, feeds, sitemaps, search, API) calls it.
 """
 
+import math
 import re
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles import kinds, text
+from articles import bodies, kinds, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
 from articles.models.entities import Person, Place, Source
 from articles.slugs import slugify_text
@@ -29,6 +30,7 @@ class Status(models.TextChoices):
 
 
 BODY_MAX_LENGTH = 1_000_000
+WORDS_A_MINUTE = 230
 SUMMARY_MAX_LENGTH = 2_000
 
 # The workflow: which status a story may move to from each status. Every
@@ -168,7 +170,7 @@ class ArticleQuerySet(models.QuerySet):
         names = ("id", "slug", "name")
         return (
             self.for_listing()
-            .only(*self.LISTING_FIELDS, "body", "body_html", "created_at")
+            .only(*self.LISTING_FIELDS, "body_text", "body_html", "created_at")
             .prefetch_related(
                 Prefetch("people", queryset=Person.objects.only(*names)),
                 Prefetch("places", queryset=Place.objects.only(*names)),
@@ -276,7 +278,15 @@ class Article(SluggedModel):
     body = models.TextField(
         blank=True,
         validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
-        help_text="The story's text. Separate paragraphs with a blank line.",
+        help_text=(
+            "The story's text: paragraphs, subheadings, quotes, lists, bold, italic "
+            "and links, in the newsroom's HTML format (plain text becomes paragraphs)."
+        ),
+    )
+    body_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body as plain text: what search indexes and word counts count.",
     )
     body_html = models.TextField(
         blank=True,
@@ -393,13 +403,18 @@ class Article(SluggedModel):
     TEXT_FIELDS = ("headline", "summary", "body", "byline")
 
     def tidy(self):
-        """The row as it is stored: LF line endings, and an address that follows the headline.
+        """The row as it is stored: LF line endings, the body in its format, and an
+        address that follows the headline.
 
         Browsers send a textarea's line breaks as CRLF, and a paragraph is a blank
-        line (LF LF). ``original_text`` stays as received.
+        line (LF LF). The body is cleaned to exactly the newsroom's format
+        (articles/bodies.py) whoever sent it, and its plain text kept beside it.
+        ``original_text`` stays as received.
         """
         for name in self.TEXT_FIELDS:
             setattr(self, name, text.normalize_line_endings(getattr(self, name)))
+        self.body = bodies.clean(self.body)
+        self.body_text = bodies.to_text(self.body)
         self.follow_headline()
 
     def follow_headline(self):
@@ -596,7 +611,17 @@ class Article(SluggedModel):
 
     @property
     def paragraphs(self):
-        return text.paragraphs(self.body)
+        # body_text is written on save; a story not yet saved has only its body.
+        return text.paragraphs(self.body_text or bodies.to_text(bodies.clean(self.body)))
+
+    @property
+    def word_count(self):
+        return bodies.word_count(self.body_text)
+
+    @property
+    def reading_minutes(self):
+        """Minutes to read the body, at 230 words a minute, at least one."""
+        return max(1, math.ceil(self.word_count / WORDS_A_MINUTE))
 
     @property
     def body_markup(self):
@@ -606,8 +631,8 @@ class Article(SluggedModel):
 
     @property
     def linkable_text(self):
-        """The text linking reads: headline, summary and body."""
-        return "\n\n".join(part for part in (self.headline, self.summary, self.body) if part)
+        """The text linking reads: headline, summary and the body's text."""
+        return "\n\n".join(part for part in (self.headline, self.summary, self.body_text) if part)
 
     def clean(self):
         super().clean()

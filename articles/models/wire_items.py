@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import wire
+from articles import bodies, wire
 from articles.models.articles import Article
 from articles.models.entities import Source
 
@@ -81,7 +81,12 @@ class WireItem(models.Model):
 
     @cached_property
     def body(self):
-        """The copy's paragraphs as the article would hold them, read from the text."""
+        """The copy's paragraphs as the article would hold them (the body's format)."""
+        return bodies.from_plain_text(self.body_text)
+
+    @cached_property
+    def body_text(self):
+        """The copy's paragraphs as plain text, read from the text as received."""
         return wire.parse(self.text).body
 
 

@@ -27,7 +27,7 @@ def quick_desk(settings):
 
 
 def body_of(article):
-    return Article.objects.get(pk=article.pk).body
+    return Article.objects.get(pk=article.pk).body_text
 
 
 def test_two_editors_edits_to_different_fields_are_both_kept(
@@ -51,7 +51,7 @@ def test_two_editors_edits_to_different_fields_are_both_kept(
         )
     )
     stored = Article.objects.get(pk=article.pk)
-    assert (stored.headline, stored.body) == (
+    assert (stored.headline, stored.body_text) == (
         "Bridge to reopen in summer",
         "The bridge will reopen in June.",
     )
@@ -144,7 +144,7 @@ def test_typed_text_is_autosaved_and_restored_after_the_tab_is_closed(
     reopened.goto(change_url(article))
     expect(reopened.locator("#autosave-offer")).to_be_visible()
     expect(reopened.locator("#autosave-offer")).to_contain_text("You have unsaved changes from")
-    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    expect(reopened.locator("#id_body")).to_have_value("<p>Saved text.</p>")
     reopened.locator("#autosave-restore").click()
 
     expect(reopened.locator("#id_body")).to_have_value("Typed but never saved.")
@@ -164,7 +164,7 @@ def test_a_discarded_autosave_is_not_offered_again(page, login, editor, quick_de
         reopened.locator("#autosave-discard").click()
 
     expect(reopened.locator("#autosave-offer")).to_be_hidden()
-    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    expect(reopened.locator("#id_body")).to_have_value("<p>Saved text.</p>")
     reopened.reload()
-    expect(reopened.locator("#id_body")).to_have_value("Saved text.")
+    expect(reopened.locator("#id_body")).to_have_value("<p>Saved text.</p>")
     expect(reopened.locator("#autosave-offer")).to_be_hidden()

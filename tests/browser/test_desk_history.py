@@ -93,7 +93,7 @@ def test_an_earlier_revision_is_compared_and_restored(page, login, editor):
     expect(page.locator(".messagelist .success")).to_have_text(
         "Revision restored as a new revision."
     )
-    expect(page.locator("#id_body")).to_have_value("Armenia occupied 20 percent.")
+    expect(page.locator("#id_body")).to_have_value("<p>Armenia occupied 20 percent.</p>")
     page.get_by_role("link", name="History").click()
     expect(page.locator("#revisions .revision")).to_have_count(3)
 
