@@ -262,7 +262,12 @@ def _edit(
         for name, value in (changes or {}).items():
             setattr(article, name, value)
         target = status or article.status
-        moved = _move(article, target, by=by) if target != article.stored_status else None
+        if target != article.stored_status:
+            moved = _move(article, target, by=by)
+        elif target == Status.PUBLISHED and "published_at" in article.changed_fields():
+            moved = _going_public(article)  # a scheduled story now, or at another time
+        else:
+            moved = None
         article.check_publication_time()
         if correction:
             correction = article.check_correction(correction)
@@ -285,10 +290,16 @@ def _edit(
 def _move(article, status, *, by):
     """Check and make the status move; the words history uses for it."""
     article.move_to(status, by=by)
+    if status == Status.PUBLISHED:
+        return _going_public(article)
+    return ACTIONS[Status(status)].capitalize()
+
+
+def _going_public(article):
     if article.is_scheduled:
         when = timezone.localtime(article.published_at)
         return f"Scheduled for {when:%d %b %Y %H:%M} ({when.tzname()})"
-    return ACTIONS[Status(status)].capitalize()
+    return "Published"
 
 
 def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
@@ -340,10 +351,11 @@ def _comment(summary, changed):
     if changed:
         labels = [history.label(name) for name in dict.fromkeys(changed)]
         listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-        parts.append(f"{'changed' if parts else 'Changed'} {listed}")
+        parts.append(f"Changed {listed}")
     if not parts:
         return "Saved without changes."
-    return "; ".join(parts) + "."
+    first, *rest = parts
+    return "; ".join([first, *(part[0].lower() + part[1:] for part in rest)]) + "."
 
 
 def _require(allowed, message):

@@ -253,11 +253,11 @@ class TestRoles:
         article = ArticleFactory(created_by=reporter)
         client = client_for(reporter)
         page = client.get(change_url(article))
-        choices = [value for value, _ in page.context["adminform"].form.fields["status"].choices]
-        assert choices == [Status.DRAFT, Status.REVIEW]
+        assert [action.name for action in page.context["workflow_actions"]] == ["submit"]
         response = client.post(change_url(article), form_data(article, status=Status.PUBLISHED))
         assert response.status_code == 200
-        assert "status" in response.context["adminform"].form.errors
+        errors = response.context["adminform"].form.non_field_errors()
+        assert "Only editors can move a story that is draft to published." in errors
         assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
     def test_a_reporter_sees_no_publishing_actions(self, reporter):
@@ -973,3 +973,84 @@ class TestDates:
         assert "a.m." not in listing and "p.m." not in listing
         form = client_for(editor).get(change_url(article)).text
         assert "the newsroom's time zone, Asia/Baku (UTC+04:00)" in form
+
+
+class TestWorkflowButtons:
+    """The change form moves a story with one button per move the user may make."""
+
+    def buttons(self, user, article):
+        page = client_for(user).get(change_url(article))
+        return [action.name for action in page.context["workflow_actions"]]
+
+    def test_each_role_is_offered_only_its_moves(self, editor, reporter):
+        own_draft = ArticleFactory(created_by=reporter)
+        assert self.buttons(reporter, own_draft) == ["submit"]
+        assert self.buttons(editor, own_draft) == ["submit", "publish", "schedule"]
+        scheduled = ArticleFactory(
+            status=Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1)
+        )
+        assert self.buttons(editor, scheduled) == ["publish", "schedule", "unpublish", "archive"]
+        assert self.buttons(editor, ArticleFactory(public=True)) == ["unpublish", "archive"]
+        assert self.buttons(editor, ArticleFactory(status=Status.ARCHIVED)) == ["to_draft"]
+
+    def test_publish_now_is_now_whatever_time_the_form_holds(self, editor):
+        article = ArticleFactory(
+            status=Status.PUBLISHED, published_at=timezone.now() + timedelta(days=2)
+        )
+        response = client_for(editor).post(
+            change_url(article), {**form_data(article), "_workflow": "publish"}, follow=True
+        )
+        stored = Article.objects.get(pk=article.pk)
+        assert stored.is_public
+        assert messages_of(response) == ["Published."]
+
+    def test_schedule_needs_a_time_to_come(self, editor):
+        article = ArticleFactory()
+        past = timezone.localtime() - timedelta(hours=1)
+        response = client_for(editor).post(
+            change_url(article),
+            {
+                **form_data(article, headline="Edited too"),
+                "published_at_0": f"{past:%Y-%m-%d}",
+                "published_at_1": f"{past:%H:%M:%S}",
+                "_workflow": "schedule",
+            },
+        )
+        assert response.status_code == 200
+        assert "a time to come" in response.text
+        stored = Article.objects.get(pk=article.pk)
+        assert (stored.status, stored.headline) == (Status.DRAFT, article.headline)
+
+    def test_a_scheduled_time_is_confirmed_with_its_zone(self, editor):
+        article = ArticleFactory()
+        later = timezone.localtime() + timedelta(days=1)
+        response = client_for(editor).post(
+            change_url(article),
+            {
+                **form_data(article),
+                "published_at_0": f"{later:%Y-%m-%d}",
+                "published_at_1": f"{later:%H:%M:%S}",
+                "_workflow": "schedule",
+            },
+            follow=True,
+        )
+        assert messages_of(response) == [f"Scheduled for {later:%d %b %Y %H:%M} (UTC)."]
+        assert Article.objects.get(pk=article.pk).is_scheduled
+
+    def test_a_reporter_cannot_publish_by_sending_the_button(self, reporter):
+        own = ArticleFactory(created_by=reporter)
+        response = client_for(reporter).post(
+            change_url(own), {**form_data(own), "_workflow": "publish"}
+        )
+        assert response.status_code == 200
+        assert "Only editors can" in response.text
+        assert Article.objects.get(pk=own.pk).status == Status.DRAFT
+
+    def test_an_unknown_button_saves_as_save_does(self, editor):
+        article = ArticleFactory()
+        response = client_for(editor).post(
+            change_url(article), {**form_data(article, headline="New"), "_workflow": "explode"}
+        )
+        assert response.status_code == 302
+        stored = Article.objects.get(pk=article.pk)
+        assert (stored.headline, stored.status) == ("New", Status.DRAFT)

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.html import format_html
 
-from articles import editorial, kinds
+from articles import editorial, history, kinds
 from articles.admin.desk import DeskViews
 from articles.admin.filters import PersonFilter, PlaceFilter, SourceFilter, StatusFilter
 from articles.admin.forms import ArticleAdminForm
@@ -25,6 +26,8 @@ def in_time_zone(heading):
 
 # The change form's "Publish correction" button: it saves the form with the correction.
 CORRECT_BUTTON = "_correct"
+# The workflow's buttons (forms.workflow_actions) send their action's name under this.
+WORKFLOW_BUTTON = "_workflow"
 
 
 @admin.register(Article)
@@ -110,6 +113,7 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
                     edit_conflict=getattr(request, "edit_conflict", None),
                     show_merge=getattr(request, "show_merge", False),
                     correcting=CORRECT_BUTTON in request.POST,
+                    action=request.POST.get(WORKFLOW_BUTTON),
                     **form_kwargs,
                 )
 
@@ -148,12 +152,25 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
                 request, f"Also linked, as the text names them: {', '.join(added)}.", messages.INFO
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if WORKFLOW_BUTTON not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self.say_what_happened(request, obj)
+
     def response_change(self, request, obj):
-        if CORRECT_BUTTON not in request.POST:
-            return super().response_change(request, obj)
-        # Back to the story, where the correction now stands with the others.
-        self.message_user(request, "Correction published.", messages.SUCCESS)
-        return redirect(request.path)
+        if CORRECT_BUTTON in request.POST:
+            # Back to the story, where the correction now stands with the others.
+            self.message_user(request, "Correction published.", messages.SUCCESS)
+            return redirect(request.path)
+        if WORKFLOW_BUTTON in request.POST:
+            return self.say_what_happened(request, obj)
+        return super().response_change(request, obj)
+
+    def say_what_happened(self, request, article):
+        """After a workflow button: the story again, and the history's own words for it."""
+        latest = history.versions_of(article).first()
+        self.message_user(request, latest.revision.comment, messages.SUCCESS)
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A colleague saved after this editor opened the form: nothing was

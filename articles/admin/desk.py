@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from reversion.models import Version
 
 from articles import diffs, editorial, history, kinds, linking
+from articles.admin.forms import workflow_actions
 from articles.models import Article, Autosave, EditConflict, Presence, WireItem, WireOutcome
 
 # Form fields an autosave keeps: what an editor types, not what they pick.
@@ -130,6 +131,7 @@ class DeskViews:
     def change_form_context(self, request, article):
         autosave = Autosave.pending_for(user=request.user, article=article)
         context = {
+            "workflow_actions": workflow_actions(article or Article(), request.user),
             "desk": {
                 "presence_url": article
                 and reverse("admin:articles_article_presence", args=[article.pk]),

@@ -1,4 +1,5 @@
 import json
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.utils import timezone
 
 from articles import bodies, history, kinds, merging, text
 from articles.models import Article, Status
+from articles.models.articles import PUBLISH_PERMISSION
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -42,10 +44,22 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
     def __init__(
-        self, *args, user=None, edit_conflict=None, show_merge=False, correcting=False, **kwargs
+        self,
+        *args,
+        user=None,
+        edit_conflict=None,
+        show_merge=False,
+        correcting=False,
+        action=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.action = WORKFLOW.get(action)
+        if self.action is not None and self.is_bound:
+            # The button says where the story goes; the form's status follows it.
+            self.data = self.data.copy()
+            self.data["status"] = self.action.status
         self.edit_conflict = edit_conflict
         self.show_merge = show_merge
         self.correcting = correcting
@@ -59,14 +73,14 @@ class ArticleAdminForm(forms.ModelForm):
                 f"{Article._meta.get_field('published_at').help_text} Times are in the "
                 f"newsroom's time zone, {settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})."
             )
-        if user is not None and "status" in self.fields:
-            allowed = self.instance.statuses_for(user)
-            self.fields["status"].choices = [
-                (value, label) for value, label in Status.choices if value in allowed
-            ]
+        if "status" in self.fields:
+            # Moved by the workflow's buttons (workflow_actions), not chosen from a list;
+            # a move the user may not make is refused in clean(), with the reason.
+            self.fields["status"].widget = forms.HiddenInput()
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_the_action(cleaned)
         status = cleaned.get("status")
         if status and status != self.instance.stored_status:
             try:
@@ -74,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
                 # published without a time is published now.
                 self.instance.move_to(status, by=self.user, at=cleaned.get("published_at"))
             except forms.ValidationError as error:
-                self.add_error("status", error)
+                self.add_error(None, error)  # the status is the buttons', not a visible field
             else:
                 cleaned["published_at"] = self.instance.published_at
         self.keep_the_stored_time(cleaned)
@@ -84,6 +98,20 @@ class ArticleAdminForm(forms.ModelForm):
         elif cleaned.get("merge_state"):
             self.apply_choices(cleaned)
         return cleaned
+
+    def clean_the_action(self, cleaned):
+        """Publish now is now, whatever time the form holds; Schedule needs a time to come."""
+        if self.action is None:
+            return
+        if self.action.name == "publish":
+            cleaned["published_at"] = timezone.now()
+        elif self.action.name == "schedule":
+            when = cleaned.get("published_at")
+            if when is None or when <= timezone.now():
+                self.add_error(
+                    "published_at",
+                    "To schedule the story, give the time it goes public: a time to come.",
+                )
 
     def keep_the_stored_time(self, cleaned):
         """The form shows times to the second: the same second is the stored time, unchanged.
@@ -252,6 +280,48 @@ class ArticleAdminForm(forms.ModelForm):
                 self.data.pop(name, None)
         else:
             self.data[name] = "" if value is None else str(getattr(value, "pk", value))
+
+
+@dataclass(frozen=True)
+class Action:
+    """A workflow button: where it moves the story, and what it says."""
+
+    name: str
+    label: str
+    status: str
+
+
+WORKFLOW = {
+    action.name: action
+    for action in (
+        Action("submit", "Submit for review", Status.REVIEW),
+        Action("publish", "Publish now", Status.PUBLISHED),
+        Action("schedule", "Schedule", Status.PUBLISHED),
+        Action("unpublish", "Unpublish", Status.DRAFT),
+        Action("to_draft", "Return to draft", Status.DRAFT),
+        Action("archive", "Archive", Status.ARCHIVED),
+    )
+}
+
+
+def workflow_actions(article, user):
+    """The buttons ``user`` may press on ``article``: the moves the model allows them."""
+    if article.pk and not article.can_be_edited_by(user):
+        return []
+    current = article.stored_status
+    allowed = set(article.statuses_for(user)) - {current}
+    names = []
+    if Status.REVIEW in allowed:
+        names.append("submit")
+    # A scheduled story can be published now or moved to another time.
+    rescheduling = article.is_scheduled and user.has_perm(PUBLISH_PERMISSION)
+    if Status.PUBLISHED in allowed or rescheduling:
+        names += ["publish", "schedule"]
+    if Status.DRAFT in allowed:
+        names.append("unpublish" if current == Status.PUBLISHED else "to_draft")
+    if Status.ARCHIVED in allowed:
+        names.append("archive")
+    return [WORKFLOW[name] for name in names]
 
 
 def merged_fields():

@@ -66,22 +66,40 @@ def test_the_place_autocomplete_finds_a_place_by_alias(page, login, editor, seed
     expect(suggestions(page).get_by_role("option", name=place, exact=True)).to_be_visible()
 
 
+def workflow_buttons(page):
+    return page.locator("#workflow button")
+
+
 def test_a_reporter_submits_a_draft_for_review(page, login, reporter, seed):
     headline = "Council meets on Tuesday"
     login(page, reporter)
     page.goto(ADD_ARTICLE)
     page.get_by_role("textbox", name="Headline").fill(headline)
     page.get_by_role("textbox", name="Body").fill("The council will meet to discuss the budget.")
-    status = page.get_by_label("Status")
 
     # A reporter may draft and submit; publishing and archiving are an editor's.
-    expect(status.locator("option")).to_have_text(["Draft", "In review"])
-    status.select_option(label="In review")
-    save(page)
+    expect(workflow_buttons(page)).to_have_text(["Submit for review"])
+    page.get_by_role("button", name="Submit for review").click()
 
+    expect(page.locator(".messagelist .success")).to_have_text("Created; submitted for review.")
     article = Article.objects.get(headline=headline)
     assert article.status == Status.REVIEW
     assert article.created_by == reporter
+    # Once in review it is the editors' to publish: the reporter may not change it.
+    expect(workflow_buttons(page)).to_have_count(0)
+
+
+def test_an_editor_publishes_with_one_click(page, login, editor):
+    article = ArticleFactory(headline="Bridge reopens", status=Status.REVIEW)
+    login(page, editor)
+    page.goto(change_url(article))
+    expect(workflow_buttons(page)).to_have_text(["Publish now", "Schedule", "Return to draft"])
+
+    page.get_by_role("button", name="Publish now").click()
+
+    expect(page.locator(".messagelist .success")).to_have_text("Published.")
+    assert Article.objects.get(pk=article.pk).is_public
+    expect(workflow_buttons(page)).to_have_text(["Unpublish", "Archive"])
 
 
 def test_preview_shows_a_draft_with_a_note_for_the_editor(page, login, editor):

@@ -15,11 +15,16 @@ from tests.helpers import change_url
 CHANGELIST = "/admin/articles/article/"
 
 
-def set_publication(page, *, status, when):
-    page.get_by_label("Status").select_option(label=status)
+def set_publication_time(page, when):
     local = timezone.localtime(when)
     page.locator("#id_published_at_0").fill(f"{local:%Y-%m-%d}")
     page.locator("#id_published_at_1").fill(f"{local:%H:%M:%S}")
+
+
+def press(page, button):
+    with page.expect_navigation():
+        page.locator("#workflow").get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
 
 
 def row_of(page, headline):
@@ -32,22 +37,23 @@ def test_a_story_goes_from_review_to_scheduled_to_public(
     article = ArticleFactory(headline="Harvest starts early", created_by=reporter)
     login(page, reporter)
     page.goto(change_url(article))
-    page.get_by_label("Status").select_option(label="In review")
-    save(page)
+    press(page, "Submit for review")
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
 
     login(second_page, editor)
     second_page.goto(change_url(article))
-    set_publication(second_page, status="Published", when=timezone.now() + timedelta(days=1))
-    save(second_page)
+    set_publication_time(second_page, timezone.now() + timedelta(days=1))
+    press(second_page, "Schedule")
+    expect(second_page.locator(".messagelist .success")).to_contain_text("Scheduled for")
+    second_page.goto(CHANGELIST)
     expect(row_of(second_page, article.headline).locator(".field-status_label")).to_have_text(
         "Scheduled"
     )
     assert client.get(article.get_absolute_url()).status_code == 404
 
     second_page.goto(change_url(article))
-    set_publication(second_page, status="Published", when=timezone.now() - timedelta(hours=1))
-    save(second_page)
+    press(second_page, "Publish now")
+    second_page.goto(CHANGELIST)
     expect(row_of(second_page, article.headline).locator(".field-status_label")).to_have_text(
         "Published"
     )
