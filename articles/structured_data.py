@@ -10,6 +10,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from articles import wire
+
 # The publisher's logo, shipped in static/: a square PNG, as search engines ask.
 LOGO = {"path": "logo.png", "width": 192, "height": 192}
 
@@ -51,7 +53,7 @@ def news_article(article, request):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline[:110],
+        "headline": article.headline[: wire.HEADLINE_MAX_LENGTH],
         "description": article.summary,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),

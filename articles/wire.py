@@ -34,6 +34,8 @@ from articles.text import paragraphs as split_paragraphs
 # A long agency feature is ~50 KB; a megabyte is far beyond any story and keeps
 # a hostile upload from tying up a worker.
 MAX_WIRE_BYTES = 1_000_000
+# What search engines show of a headline (Google's NewsArticle: 110 characters): a
+# stand-in headline is cut to it, and the desk warns past it.
 HEADLINE_MAX_LENGTH = 110
 # Three-word shingles: single words match across unrelated stories on the same
 # beat ("Azerbaijani", "troops"), longer shingles make a one-word correction

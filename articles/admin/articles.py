@@ -50,17 +50,28 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
     show_full_result_count = False
     autocomplete_fields = ["source", "dateline", "people", "places", "mentioned_sources"]
     readonly_fields = ["original_text", "created_at", "created_by", "updated_at", "updated_by"]
+    # The story in the main column; links, publication and its record beside it on a
+    # wide screen (templates/admin/articles/article/change_form.html, desk.css).
     fieldsets = [
         (None, {"fields": ["headline", "headline_needs_review", "summary", "body", "byline"]}),
-        ("Links", {"fields": ["source", "dateline", "people", "places", "mentioned_sources"]}),
+        (
+            "Links",
+            {
+                "classes": ["desk-side"],
+                "fields": ["source", "dateline", "people", "places", "mentioned_sources"],
+            },
+        ),
         (
             "Publication",
-            {"fields": ["status", "published_at", "slug", "opened_version", "merge_state"]},
+            {
+                "classes": ["desk-side"],
+                "fields": ["status", "published_at", "slug", "opened_version", "merge_state"],
+            },
         ),
         (
             "Record",
             {
-                "classes": ["collapse"],
+                "classes": ["collapse", "desk-side"],
                 "fields": ["created_at", "created_by", "updated_at", "updated_by", "original_text"],
             },
         ),

@@ -18,7 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from articles import diffs, editorial, history, kinds, linking
+from articles import diffs, editorial, history, kinds, linking, wire
 from articles.admin.forms import workflow_actions
 from articles.models import Article, Autosave, EditConflict, Presence, WireItem, WireOutcome
 
@@ -144,6 +144,7 @@ class DeskViews:
                 if article
                 else reverse("admin:articles_article_autosave_discard_new"),
                 "heartbeat_seconds": settings.PRESENCE_HEARTBEAT_SECONDS,
+                "headline_limit": wire.HEADLINE_MAX_LENGTH,
                 "autosave_seconds": settings.AUTOSAVE_SECONDS,
                 "autosaved_fields": AUTOSAVED_FIELDS,
                 "autosave": autosave

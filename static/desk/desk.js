@@ -127,4 +127,24 @@
       offer.hidden = true;
     });
   }
+
+  // Headline length: Google shows a NewsArticle headline up to 110 characters.
+  const headline = form.elements.namedItem("headline");
+  if (headline) {
+    const count = document.createElement("span");
+    count.id = "headline-count";
+    count.setAttribute("aria-live", "polite");
+    headline.setAttribute("aria-describedby", "headline-count");
+    headline.insertAdjacentElement("afterend", count);
+    const showCount = function () {
+      const length = headline.value.length;
+      const tooLong = length > config.headline_limit;
+      count.textContent =
+        length + " characters" +
+        (tooLong ? ": search engines show only the first " + config.headline_limit + "." : "");
+      count.classList.toggle("desk-too-long", tooLong);
+    };
+    headline.addEventListener("input", showCount);
+    showCount();
+  }
 })();
