@@ -135,6 +135,19 @@ def accept_link(article, entity, *, by, expected_version):
     )
 
 
+def reject_link(article, entity, *, by, expected_version):
+    """Unlink one entity the text names: the rejection is remembered, so linking keeps off."""
+    kind = kinds.of(entity)
+    kept = [linked for linked in getattr(article, kind.link_field).all() if linked.pk != entity.pk]
+    return _edit(
+        article,
+        by=by,
+        expected_version=expected_version,
+        links={kind.link_field: kept},
+        summary=[f"Unlinked {entity.name}"],
+    )
+
+
 def relink(article):
     """Link what the text names after entity names or aliases changed (the system's edit)."""
     return _edit(

@@ -302,3 +302,55 @@ def _nearest_anchor(refs, anchors, start: int) -> tuple[str, int] | None:
     if before:
         return max(before)[1]
     return min(after)[1] if after else None
+
+
+# Capitalised words that start sentences or name days and months, not entities.
+_NOT_NAMES = frozenset(
+    "a an the this that these those in on at by for of to from with and or but as if "
+    "he she it they we i his her its their our mr mrs ms dr "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def unknown_names(text: str, mentions: Iterable[Mention], *, limit: int = 10) -> list[str]:
+    """Runs of two or more capitalised words the gazetteer does not know: likely names.
+
+    For the desk's "create and link": "Armenian Armed Forces" or "Elchin Guliyev"
+    in a story, when no entity has that name. Words in capitals (a dateline, a
+    shouted headline) and runs overlapping a known mention are left out; the most
+    frequent come first.
+    """
+    taken = [(mention.start, mention.end) for mention in mentions]
+    counts: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    run: list[re.Match] = []
+
+    def close():
+        words = list(run)
+        while words and words[0].group().casefold() in _NOT_NAMES:
+            words.pop(0)
+        while words and words[-1].group().casefold() in _NOT_NAMES:
+            words.pop()
+        if len(words) >= 2:
+            start, end = words[0].start(), words[-1].end()
+            if not any(start < other_end and other_start < end for other_start, other_end in taken):
+                name = " ".join(word.group() for word in words)
+                counts[name] = counts.get(name, 0) + 1
+                first_seen.setdefault(name, start)
+        run.clear()
+
+    for word in _WORD.finditer(text):
+        value = word.group()
+        capitalised = value[0].isupper() and not value.isupper()
+        adjacent = run and text[run[-1].end() : word.start()] == " "
+        if capitalised and (not run or adjacent):
+            run.append(word)
+            continue
+        close()
+        if capitalised:
+            run.append(word)
+    close()
+    ranked = sorted(counts, key=lambda name: (-counts[name], first_seen[name]))
+    return ranked[:limit]

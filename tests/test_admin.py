@@ -15,7 +15,16 @@ from reversion.models import Version
 
 from articles import editorial, history, intake
 from articles.admin import pagination
-from articles.models import Article, Autosave, EditConflict, Place, Presence, Status, WireItem
+from articles.models import (
+    Article,
+    Autosave,
+    EditConflict,
+    Person,
+    Place,
+    Presence,
+    Status,
+    WireItem,
+)
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -1054,3 +1063,68 @@ class TestWorkflowButtons:
         assert response.status_code == 302
         stored = Article.objects.get(pk=article.pk)
         assert (stored.headline, stored.status) == ("New", Status.DRAFT)
+
+
+class TestLinksReview:
+    """The change form shows what the text names and what the story links, to decide on."""
+
+    def story(self, editor, body):
+        return editorial.create(Article(headline="Talks", body=body), by=editor)
+
+    def test_the_body_is_shown_with_each_mention_and_its_state(self, editor, seed):
+        article = self.story(editor, "Ganja was calm. Armenia said nothing.")
+        editorial.reject_link(
+            Article.objects.get(pk=article.pk),
+            Place.objects.get(slug="armenia"),
+            by=editor,
+            expected_version=Article.objects.get(pk=article.pk).version,
+        )
+        page = client_for(editor).get(change_url(article))
+        review = page.context["links_review"]
+        states = {found["entity"].name: found["state"] for found in review["entities"]}
+        assert states == {"Ganja": "linked", "Armenia": "rejected"}
+        assert (
+            '<mark class="mention-linked" title="Place: Ganja (linked)">Ganja</mark>' in page.text
+        )
+        assert "removed by an editor" in page.text
+
+    def test_unlinking_is_remembered(self, editor, seed):
+        article = self.story(editor, "Ganja was calm.")
+        ganja = Place.objects.get(slug="ganja")
+        url = reverse("admin:articles_article_reject_link", args=[article.pk, "place", ganja.pk])
+        assert client_for(editor).post(url).status_code == 302
+        stored = Article.objects.get(pk=article.pk)
+        assert not stored.places.exists() and list(stored.rejected_places.all()) == [ganja]
+        editorial.edit(
+            stored, by=editor, expected_version=stored.version, changes={"body": "Ganja again."}
+        )
+        assert not Article.objects.get(pk=article.pk).places.exists()
+
+    def test_an_unknown_name_is_created_and_linked_in_one_click(self, editor, seed):
+        article = self.story(editor, "Elchin Guliyev met the governor. Elchin Guliyev left.")
+        page = client_for(editor).get(change_url(article))
+        assert page.context["links_review"]["names"] == ["Elchin Guliyev"]
+        url = reverse("admin:articles_article_create_and_link", args=[article.pk, "person"])
+        response = client_for(editor).post(url, {"name": "Elchin Guliyev"}, follow=True)
+        assert "Created the person and linked Elchin Guliyev." in messages_of(response)
+        person = Person.objects.get(name="Elchin Guliyev")
+        assert list(Article.objects.get(pk=article.pk).people.all()) == [person]
+        # Known now: the next story naming him is linked by the wire desk itself.
+        assert person.pk in {p.pk for p in self.story(editor, "Elchin Guliyev spoke.").people.all()}
+
+    def test_creating_needs_the_permission_and_a_name(self, editor, reporter, seed):
+        article = self.story(editor, "Elchin Guliyev met the governor.")
+        own = ArticleFactory(created_by=reporter, body="Elchin Guliyev spoke.")
+        url = reverse("admin:articles_article_create_and_link", args=[own.pk, "person"])
+        assert client_for(reporter).post(url, {"name": "Elchin Guliyev"}).status_code == 403
+        url = reverse("admin:articles_article_create_and_link", args=[article.pk, "person"])
+        response = client_for(editor).post(url, {"name": "   "}, follow=True)
+        assert any(
+            "cannot be blank" in note or "required" in note for note in messages_of(response)
+        )
+        assert not Person.objects.filter(name="Elchin Guliyev").exists()
+
+    def test_a_hostile_name_is_shown_as_text(self, editor, seed):
+        article = self.story(editor, "Elchin <Script> Guliyev spoke.")
+        page = client_for(editor).get(change_url(article)).text
+        assert "<Script>" not in page

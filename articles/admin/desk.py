@@ -9,6 +9,7 @@ Each view reads the request, calls the model or module that holds the rule
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from articles import diffs, editorial, history, kinds, linking, wire
+from articles import diffs, editorial, history, kinds, linking, matching, text, wire
 from articles.admin.forms import workflow_actions
 from articles.models import Article, Autosave, EditConflict, Presence, WireItem, WireOutcome
 
@@ -95,6 +96,16 @@ class DeskViews:
                 name=f"{info}_accept_link",
             ),
             path(
+                "<int:article_id>/unlink/<str:kind>/<int:entity_id>/",
+                view(self.reject_link, post=True),
+                name=f"{info}_reject_link",
+            ),
+            path(
+                "<int:article_id>/create/<str:kind>/",
+                view(self.create_and_link, post=True),
+                name=f"{info}_create_and_link",
+            ),
+            path(
                 "wire/<int:item_id>/<str:decision>/",
                 view(self.decide_update, post=True),
                 name=f"{info}_decide_update",
@@ -156,7 +167,7 @@ class DeskViews:
         }
         if article is not None:
             context.update(
-                unlinked_mentions=self.unlinked_mentions(article),
+                links_review=self.links_review(article),
                 pending_updates=[
                     (item, diffs.word_diff(article.body_text, item.body_text))
                     for item in article.wire_items.pending().select_related("source")
@@ -174,17 +185,44 @@ class DeskViews:
             )
         return context
 
-    def unlinked_mentions(self, article):
-        """Entities the text names but the story is not linked to, for one-click linking."""
-        found, current = linking.found_links(article), linking.current_links(article)
-        suggestions = []
+    def links_review(self, article):
+        """The body with every mention the gazetteer finds marked, and what each links to.
+
+        For each entity the text names: linked, mentioned but not linked, or
+        removed by an editor (a rejection linking remembers); and capitalised
+        names it does not know, to create and link in one click.
+        """
+        gazetteer = linking.gazetteer()
+        current = linking.current_links(article)
+        paragraphs = [
+            (paragraph, gazetteer.find_mentions(paragraph))
+            for paragraph in text.paragraphs(article.body_text)
+        ]
+        refs = {(m.kind, m.id) for _, mentions in paragraphs for m in mentions}
+        refs |= linking.gazetteer().entities_in(
+            "\n\n".join(part for part in (article.headline, article.summary) if part)
+        )
+        entities = {}
         for name, (linked, rejected) in current.items():
-            missing = found[name] - linked
-            for entity in kinds.BY_NAME[name].model.objects.filter(pk__in=missing).order_by("name"):
-                suggestions.append(
-                    {"kind": name, "entity": entity, "rejected": entity.pk in rejected}
+            ids = {pk for kind, pk in refs if kind == name}
+            for entity in kinds.BY_NAME[name].model.objects.filter(pk__in=ids).order_by("name"):
+                state = (
+                    "linked"
+                    if entity.pk in linked
+                    else "rejected"
+                    if entity.pk in rejected
+                    else "unlinked"
                 )
-        return suggestions
+                entities[(name, entity.pk)] = {"kind": name, "entity": entity, "state": state}
+        highlighted = [_marked(paragraph, mentions, entities) for paragraph, mentions in paragraphs]
+        every_mention = gazetteer.find_mentions(article.linkable_text)
+        return {
+            "paragraphs": highlighted,
+            "entities": list(entities.values()),
+            "unlinked": [found for found in entities.values() if found["state"] != "linked"],
+            "names": matching.unknown_names(article.linkable_text, every_mention),
+            "kinds": kinds.LINKED_FROM_TEXT,
+        }
 
     # Preview -------------------------------------------------------------------
 
@@ -361,6 +399,50 @@ class DeskViews:
             self.message_user(request, f"Linked {entity.name}.", messages.SUCCESS)
         return self.back_to_form(article)
 
+    def reject_link(self, request, article_id, kind, entity_id):
+        """Unlink one entity the text names; linking will not put it back."""
+        article = self.editable_article(request, article_id)
+        if kind not in kinds.BY_NAME:
+            raise Http404
+        entity = get_object_or_404(kinds.BY_NAME[kind].model, pk=entity_id)
+        try:
+            editorial.reject_link(
+                article, entity, by=request.user, expected_version=article.version
+            )
+        except EditConflict as conflict:
+            self.message_user(request, str(conflict), messages.ERROR)
+        else:
+            self.message_user(request, f"Unlinked {entity.name}.", messages.SUCCESS)
+        return self.back_to_form(article)
+
+    def create_and_link(self, request, article_id, kind):
+        """Make an entity of a name the text uses and link the story to it, in one click."""
+        article = self.editable_article(request, article_id)
+        found = kinds.BY_NAME.get(kind)
+        if found is None or not found.linked_from_text:
+            raise Http404
+        if not request.user.has_perm(f"articles.add_{found.model_name.lower()}"):
+            raise PermissionDenied
+        name = " ".join(request.POST.get("name", "").split())[:200]
+        existing = found.model.objects.filter(name__iexact=name).first() if name else None
+        entity = existing or found.model(name=name)
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    entity.full_clean(exclude=["slug"])
+                    entity.save()
+                editorial.accept_link(
+                    article, entity, by=request.user, expected_version=article.version
+                )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except EditConflict as conflict:
+            self.message_user(request, str(conflict), messages.ERROR)
+        else:
+            made = "Linked" if existing else f"Created the {found.name} and linked"
+            self.message_user(request, f"{made} {entity.name}.", messages.SUCCESS)
+        return self.back_to_form(article)
+
     def decide_update(self, request, item_id, decision):
         item = get_object_or_404(WireItem, pk=item_id, outcome=WireOutcome.PENDING)
         article = self.editable_article(request, item.article_id)
@@ -377,3 +459,17 @@ class DeskViews:
         else:
             raise Http404
         return self.back_to_form(article)
+
+
+def _marked(paragraph, mentions, entities):
+    """A paragraph as pieces of text, each mention with the entity it names."""
+    pieces, position = [], 0
+    for mention in mentions:
+        found = entities.get((mention.kind, mention.id))
+        if found is None:
+            continue
+        pieces.append({"text": paragraph[position : mention.start]})
+        pieces.append({"text": paragraph[mention.start : mention.end], "mention": found})
+        position = mention.end
+    pieces.append({"text": paragraph[position:]})
+    return pieces
