@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import bodies, history, kinds, linking, rendering
-from articles.models import Article, Status, WireOutcome
+from articles.models import Article, Handled, Status, WireOutcome
 from articles.models.articles import ACTIONS
 
 ADD_PERMISSION = "articles.add_article"
@@ -236,6 +236,24 @@ def ignore_update(item, *, by):
     article = Article.objects.get(pk=item.article_id)
     _require_editable(article, by)
     _decide(item, WireOutcome.IGNORED, by=by)
+
+
+def take_from_inbox(item, *, by):
+    """``by`` takes a new wire draft to work on: it leaves the inbox, recorded as theirs."""
+    return _leave_inbox(item, Handled.TAKEN, by=by)
+
+
+def dismiss_from_inbox(item, *, by):
+    """The new wire draft leaves the inbox untouched: it stays a draft, on the list."""
+    return _leave_inbox(item, Handled.DISMISSED, by=by)
+
+
+def _leave_inbox(item, handled, *, by):
+    # Deciding on a draft is working on it: whoever may not edit it may not either.
+    article = Article.objects.get(pk=item.article_id)
+    _require_editable(article, by)
+    item.leave_inbox(handled, by=by)  # raises AlreadyHandled when someone was quicker
+    return article
 
 
 def _agency_copy(article, *, body, text, headline=""):

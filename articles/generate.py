@@ -285,6 +285,8 @@ def _articles(rng, count, tag, anchor, sources, places, people, progress):
                 "updated_at": updated,
                 "created_by_id": None,
                 "updated_by_id": None,
+                "submitted_by_id": None,
+                "submitted_at": updated if status == Status.REVIEW else None,
                 "version": 1,
                 "original_text": "",
             }

@@ -242,7 +242,17 @@ def read_wire_file(path):
     """The file's bytes, refusing a missing or oversized file before reading it."""
     if not path.is_file():
         raise wire.WireError("no such file")
-    size = path.stat().st_size
+    _check_size(path.stat().st_size)
+    return path.read_bytes()
+
+
+def read_upload(upload):
+    """An uploaded file's bytes (a Django UploadedFile), refusing an oversized one
+    from its size, before reading it into memory."""
+    _check_size(upload.size)
+    return upload.read()
+
+
+def _check_size(size):
     if size > wire.MAX_WIRE_BYTES:
         raise wire.WireError(f"larger than {wire.MAX_WIRE_BYTES:,} bytes ({size:,} bytes)")
-    return path.read_bytes()

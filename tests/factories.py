@@ -6,7 +6,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Person, Place, PlaceKind, Source, SourceKind, Status
+from articles.models import (
+    Article,
+    Person,
+    Place,
+    PlaceKind,
+    Source,
+    SourceKind,
+    Status,
+    WireItem,
+    WireOutcome,
+)
 
 PASSWORD = "correct horse battery staple"  # every factory user's
 
@@ -83,3 +93,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def places(self, create, extracted, **kwargs):
         if create and extracted:
             self.places.set(extracted)
+
+
+class WireItemFactory(factory.django.DjangoModelFactory):
+    """Copy the wire desk logged as a new draft, for lists of many (the intake makes real ones)."""
+
+    class Meta:
+        model = WireItem
+
+    article = factory.SubFactory(ArticleFactory, original_text=factory.SelfAttribute("..text"))
+    source = factory.SelfAttribute("article.source")
+    format = "text"
+    headline = factory.SelfAttribute("article.headline")
+    text = factory.Sequence(lambda n: f"By Agency\n\nCopy number {n} as the agency sent it.")
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    origin = "inbox: pasted"
+    outcome = WireOutcome.CREATED

@@ -6,6 +6,7 @@ comment, the same links, the same reader HTML, and the cached pages made stale.
 """
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -184,3 +185,28 @@ def test_a_status_move_and_an_edit_are_one_revision(editor, entities):
     )
     assert outcome(article)["comment"] == "Published; changed headline and body."
     assert outcome(article)["revisions"] == 2
+
+
+def test_a_submission_through_any_surface_records_who_sent_it(reporter, entities):
+    story = draft(reporter)
+    client = Client()
+    client.force_login(reporter)
+    client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        form_data(story, status=Status.REVIEW),
+    )
+    stored = fresh(story)
+    assert (stored.status, stored.submitted_by) == (Status.REVIEW, reporter)
+    assert stored.submitted_at is not None
+
+
+@pytest.mark.parametrize("decide", [editorial.take_from_inbox, editorial.dismiss_from_inbox])
+def test_deciding_on_a_wire_draft_is_for_who_may_edit_it(editor, reporter, entities, decide):
+    item = intake.take_in(wire_copy(BEFORE)).wire_item  # imported by no one: not a reporter's
+    with pytest.raises(PermissionDenied):
+        decide(item, by=reporter)
+    article = decide(item, by=editor)
+    item.refresh_from_db()
+    assert (item.decided_by, item.decided_at is not None) == (editor, True)
+    # The story itself is untouched: no revision, no new version.
+    assert (fresh(article).version, outcome(article)["revisions"]) == (1, 1)

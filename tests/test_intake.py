@@ -4,6 +4,7 @@ import json
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from reversion.models import Version
 
@@ -356,3 +357,25 @@ class TestDatelineLedCopy:
             article, by=editor, expected_version=article.version, changes={"headline": "Other"}
         )
         assert Article.objects.get(pk=article.pk).slug == "minister-warning"
+
+
+class NeverRead:
+    """An upload as Django hands it over, its size known; reading it fails the test."""
+
+    name = "huge.txt"
+
+    def __init__(self, size):
+        self.size = size
+
+    def read(self):
+        raise AssertionError("the upload was read")
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read():
+    with pytest.raises(wire.WireError, match=r"larger than 1,000,000 bytes \(1,000,001 bytes\)"):
+        intake.read_upload(NeverRead(wire.MAX_WIRE_BYTES + 1))
+
+
+def test_an_upload_within_the_limit_is_read():
+    upload = SimpleUploadedFile("story.txt", b"By Trend\n\nGanja was calm.")
+    assert intake.read_upload(upload) == b"By Trend\n\nGanja was calm."

@@ -93,3 +93,33 @@ def test_plain_bodies_become_the_format_and_stay_searchable(migrate):
     assert back.get_model("articles", "Article").objects.get(pk=story.pk).body == (
         "Farmers near Ganja brought in barley.\n\n* Not a list, and <b>not bold</b>."
     )
+
+
+BEFORE_DASHBOARD = [("articles", "0014_formatted_bodies")]
+DASHBOARD = [("articles", "0015_desk_dashboard")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stories_in_review_keep_their_last_change_as_their_submission(migrate):
+    old = migrate(BEFORE_DASHBOARD)
+    User = old.get_model("auth", "User")
+    Article = old.get_model("articles", "Article")
+    reporter = User.objects.create(username="reporter")
+    waiting = Article.objects.create(headline="Waiting", slug="waiting", status="review")
+    drafted = Article.objects.create(headline="Drafted", slug="drafted", status="draft")
+    changed = datetime(2020, 10, 6, 8, 0, tzinfo=UTC)
+    Article.objects.filter(pk__in=[waiting.pk, drafted.pk]).update(
+        updated_at=changed, updated_by=reporter
+    )
+
+    new = migrate(DASHBOARD)
+
+    stored = new.get_model("articles", "Article").objects
+    assert stored.filter(pk=waiting.pk).values_list("submitted_at", "submitted_by").get() == (
+        changed,
+        reporter.pk,
+    )
+    assert stored.filter(pk=drafted.pk).values_list("submitted_at", "submitted_by").get() == (
+        None,
+        None,
+    )

@@ -6,8 +6,25 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, Person, Place, Source, Status
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, SourceFactory
+from articles.models import (
+    AlreadyHandled,
+    Article,
+    Handled,
+    Person,
+    Place,
+    Source,
+    Status,
+    WireItem,
+    WireOutcome,
+)
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+    UserFactory,
+    WireItemFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +199,84 @@ class TestPresentation:
 def test_entity_texts_keep_lf_line_endings():
     person = PersonFactory(bio="Born in Baku.\r\n\r\nServed in the army.")
     assert Person.objects.get(pk=person.pk).bio == "Born in Baku.\n\nServed in the army."
+
+
+class TestSubmission:
+    def test_moving_to_review_records_who_and_when(self):
+        reporter, article = UserFactory(), ArticleFactory()
+        before = timezone.now()
+        article.move_to(Status.REVIEW, by=reporter)
+        assert article.submitted_by == reporter
+        assert before <= article.submitted_at <= timezone.now()
+
+    def test_staying_in_review_keeps_the_first_submission(self):
+        article = ArticleFactory(status=Status.REVIEW)
+        article.submitted_at = submitted = timezone.now() - timedelta(hours=3)
+        article.save()
+        article = Article.objects.get(pk=article.pk)
+        article.move_to(Status.REVIEW, by=UserFactory())
+        assert (article.submitted_at, article.submitted_by) == (submitted, None)
+
+    def test_a_new_submission_after_a_return_to_draft_counts_from_then(self):
+        article = ArticleFactory(
+            status=Status.DRAFT, submitted_at=timezone.now() - timedelta(days=2)
+        )
+        article.move_to(Status.REVIEW)
+        assert article.submitted_at > timezone.now() - timedelta(minutes=1)
+        assert article.submitted_by is None  # the system sent it
+
+    def test_the_review_queue_is_oldest_first_and_unknown_times_last(self):
+        now = timezone.now()
+        late = ArticleFactory(status=Status.REVIEW, submitted_at=now)
+        unknown = ArticleFactory(status=Status.REVIEW)
+        early = ArticleFactory(status=Status.REVIEW, submitted_at=now - timedelta(hours=1))
+        ArticleFactory(status=Status.DRAFT, submitted_at=now - timedelta(days=1))
+        assert list(Article.objects.in_review()) == [early, late, unknown]
+
+
+class TestDeskLists:
+    def test_published_since_is_public_stories_from_then(self):
+        now = timezone.now()
+        fresh = ArticleFactory(status=Status.PUBLISHED, published_at=now - timedelta(hours=1))
+        ArticleFactory(status=Status.PUBLISHED, published_at=now - timedelta(days=2))
+        ArticleFactory(status=Status.PUBLISHED, published_at=now + timedelta(hours=1))
+        assert list(Article.objects.published_since(now - timedelta(days=1))) == [fresh]
+
+    def test_drafts_by_a_user_are_their_own_drafts(self):
+        author = UserFactory()
+        mine = ArticleFactory(created_by=author)
+        ArticleFactory(created_by=author, status=Status.REVIEW)
+        ArticleFactory(created_by=UserFactory())
+        assert list(Article.objects.drafts_by(author)) == [mine]
+
+
+class TestWireInbox:
+    def test_the_inbox_is_new_drafts_no_one_decided_on(self):
+        waiting = WireItemFactory()
+        WireItemFactory(handled=Handled.DISMISSED)
+        WireItemFactory(article__status=Status.REVIEW)
+        WireItemFactory(outcome=WireOutcome.PENDING)
+        assert list(WireItem.objects.inbox()) == [waiting]
+
+    def test_a_draft_leaves_the_inbox_once(self):
+        editor, colleague = UserFactory(username="ed"), UserFactory(username="col")
+        item = WireItemFactory()
+        stale = WireItem.objects.get(pk=item.pk)
+        item.leave_inbox(Handled.TAKEN, by=editor)
+        with pytest.raises(
+            AlreadyHandled, match=r"^ed took this draft first, at \d\d:\d\d:\d\d on "
+        ):
+            stale.leave_inbox(Handled.DISMISSED, by=colleague)
+        item.refresh_from_db()
+        assert (item.handled, item.decided_by) == (Handled.TAKEN, editor)
+
+    def test_copy_that_made_no_draft_is_not_in_the_inbox_to_leave(self):
+        item = WireItemFactory(outcome=WireOutcome.PENDING)
+        with pytest.raises(AlreadyHandled, match="did not make a new draft"):
+            item.leave_inbox(Handled.TAKEN, by=None)
+
+    def test_only_a_new_draft_can_be_handled(self):
+        item = WireItemFactory(outcome=WireOutcome.PENDING)
+        assert violates(lambda: WireItem.objects.filter(pk=item.pk).update(handled="taken"))
+        created = WireItemFactory()
+        assert violates(lambda: WireItem.objects.filter(pk=created.pk).update(handled="lost"))

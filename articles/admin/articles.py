@@ -12,8 +12,16 @@ from django.utils.html import format_html
 
 from articles import editorial, history, kinds
 from articles.admin.desk import DeskViews
-from articles.admin.filters import PersonFilter, PlaceFilter, SourceFilter, StatusFilter
+from articles.admin.filters import (
+    InboxFilter,
+    PersonFilter,
+    PlaceFilter,
+    SourceFilter,
+    StatusFilter,
+    WrittenByFilter,
+)
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.inbox import WireInbox
 from articles.admin.pagination import CappedCountPaginator
 from articles.models import Article, Autosave, EditConflict, Status, WireItem
 from articles.models.articles import PUBLISH_PERMISSION
@@ -31,11 +39,12 @@ WORKFLOW_BUTTON = "_workflow"
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskViews, admin.ModelAdmin):
+class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "source", "published", "last_change"]
     list_filter = [
         StatusFilter,
+        WrittenByFilter,
         "headline_needs_review",
         SourceFilter,
         PlaceFilter,
@@ -249,8 +258,16 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
 class WireItemAdmin(admin.ModelAdmin):
     """The wire desk's log: what came in and what was done with it, kept as received."""
 
-    list_display = ["headline", "outcome", "source", "format", "received_at", "origin_name"]
-    list_filter = ["outcome", "format", "source"]
+    list_display = [
+        "headline",
+        "outcome",
+        "handled",
+        "source",
+        "format",
+        "received_at",
+        "origin_name",
+    ]
+    list_filter = [InboxFilter, "outcome", "handled", "format", "source"]
     list_select_related = ["source", "article"]
     search_fields = ["headline", "agency_id", "origin", "content_hash"]
     date_hierarchy = "received_at"
@@ -269,6 +286,7 @@ class WireItemAdmin(admin.ModelAdmin):
         "sent_at",
         "received_at",
         "received_by",
+        "handled",
         "decided_by",
         "decided_at",
         "content_hash",

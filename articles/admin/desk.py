@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
@@ -26,6 +27,12 @@ from articles.models import Article, Autosave, EditConflict, Presence, WireItem,
 # Form fields an autosave keeps: what an editor types, not what they pick.
 AUTOSAVED_FIELDS = ("headline", "summary", "body", "byline", "slug")
 AUTOSAVE_MAX_CHARACTERS = 1_200_000
+
+
+def update_diff(article, item):
+    """What an agency update would change in the story, word by word, as text: the one
+    comparison the change form and the wire inbox show."""
+    return diffs.word_diff(article.body_text, item.body_text)
 
 
 class DeskViews:
@@ -130,6 +137,15 @@ class DeskViews:
     def back_to_form(self, article):
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
+    def back_to_next_or_form(self, request, article):
+        """Back where the button was (the wire inbox sends ``next``), or to the form."""
+        following = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(following)
+        return self.back_to_form(article)
+
     def desk_context(self, request, **context):
         return {**self.admin_site.each_context(request), "opts": self.opts, **context}
 
@@ -169,7 +185,7 @@ class DeskViews:
             context.update(
                 links_review=self.links_review(article),
                 pending_updates=[
-                    (item, diffs.word_diff(article.body_text, item.body_text))
+                    (item, update_diff(article, item))
                     for item in article.wire_items.pending().select_related("source")
                 ],
                 corrections=list(article.corrections.select_related("created_by")),
@@ -458,7 +474,7 @@ class DeskViews:
                 self.message_user(request, "Agency update accepted.", messages.SUCCESS)
         else:
             raise Http404
-        return self.back_to_form(article)
+        return self.back_to_next_or_form(request, article)
 
 
 def _marked(paragraph, mentions, entities):

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count, Subquery
 
 from articles import kinds
-from articles.models import Article, Source, Status
+from articles.models import Article, Source, Status, WireItem
 
 POPULAR_TIMEOUT = 600  # seconds; the ten most-linked entities barely move
 # "Most linked" means in the newest stories: what is in the news now, and a
@@ -36,6 +36,21 @@ class StatusFilter(admin.SimpleListFilter):
                 return queryset.public()
             case Status.DRAFT | Status.REVIEW | Status.ARCHIVED as status:
                 return queryset.filter(status=status)
+        return queryset
+
+
+class WrittenByFilter(admin.SimpleListFilter):
+    """Stories the signed-in user created: the dashboard's "my drafts" in full."""
+
+    title = "written by"
+    parameter_name = "written_by"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Me")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(created_by=request.user)
         return queryset
 
 
@@ -98,4 +113,19 @@ class SourceFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
             return queryset.filter(source_id=self.value())
+        return queryset
+
+
+class InboxFilter(admin.SimpleListFilter):
+    """The wire log's copy whose draft is in the wire inbox (WireItemQuerySet.inbox)."""
+
+    title = "wire inbox"
+    parameter_name = "inbox"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "New drafts waiting")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(pk__in=WireItem.objects.inbox().values("pk"))
         return queryset

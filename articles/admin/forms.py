@@ -3,9 +3,10 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles import bodies, history, kinds, merging, text
+from articles import bodies, history, intake, kinds, merging, text, wire
 from articles.models import Article, Status
 from articles.models.articles import PUBLISH_PERMISSION
 
@@ -355,3 +356,64 @@ def revision_values(version, names):
             value = bodies.clean(value or "")  # a revision from before the format is text
         values[name] = value
     return values
+
+
+# The name the inbox gives copy pasted into it ("inbox: pasted" in the wire log).
+PASTED = "pasted"
+
+
+class WireFilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class WireFilesField(forms.Field):
+    """Several files at once, kept as they came: the intake judges each one, so an
+    empty or binary file is a refusal among the results, not an error of the form."""
+
+    widget = WireFilesInput
+
+    def to_python(self, value):
+        return list(value or [])
+
+
+class WireInboxForm(forms.Form):
+    """The wire inbox: one piece of copy pasted, files chosen, or both at once."""
+
+    # A plain Field, not a CharField: what was pasted reaches the intake as it
+    # came (a NUL byte included), and the intake says why it refuses it.
+    copy = forms.Field(
+        required=False,
+        label="Paste copy",
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text="One piece of agency copy: plain text (a “By <agency>” line, then "
+        "paragraphs separated by blank lines), ninjs JSON or NITF XML.",
+    )
+    files = WireFilesField(
+        required=False,
+        label="Or choose files",
+        help_text=f"Several at once; each up to {wire.MAX_WIRE_BYTES:,} bytes, "
+        "its format read from its content.",
+    )
+    strict = forms.BooleanField(
+        required=False, label="Refuse copy whose byline names no known source"
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels read as prompts: "Paste copy"
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if not self.pasted() and not self.cleaned_data.get("files"):
+            raise ValidationError("Paste copy or choose files to take in.", code="empty")
+        return self.cleaned_data
+
+    def pasted(self):
+        return (self.cleaned_data.get("copy") or "").strip() != ""
+
+    def pieces(self):
+        """(name, read) for each piece of copy, the paste first; ``read`` gives its
+        bytes or raises WireError (a file over the limit, before it is read)."""
+        if self.pasted():
+            yield PASTED, lambda: self.cleaned_data["copy"]
+        for upload in self.cleaned_data["files"]:
+            yield upload.name, lambda upload=upload: intake.read_upload(upload)

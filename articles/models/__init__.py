@@ -28,10 +28,17 @@ from articles.models.entities import (
     Source,
     SourceKind,
 )
-from articles.models.wire_items import WireFingerprint, WireItem, WireOutcome
+from articles.models.wire_items import (
+    AlreadyHandled,
+    Handled,
+    WireFingerprint,
+    WireItem,
+    WireOutcome,
+)
 
 __all__ = [
     "SLUG_MAX_LENGTH",
+    "AlreadyHandled",
     "Article",
     "ArticleQuerySet",
     "ArticleRemoval",
@@ -40,6 +47,7 @@ __all__ = [
     "Correction",
     "EditConflict",
     "Entity",
+    "Handled",
     "Person",
     "Place",
     "PlaceKind",

@@ -151,6 +151,49 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
+    # The desk's own lists (the dashboard): each a question an editor asks every day.
+
+    def drafts_by(self, user):
+        """``user``'s own drafts, the one last worked on first."""
+        return self.filter(status=Status.DRAFT, created_by=user).order_by("-updated_at", "-id")
+
+    def in_review(self):
+        """Stories waiting for an editor, the one waiting longest first."""
+        return self.filter(status=Status.REVIEW).order_by(
+            F("submitted_at").asc(nulls_last=True), "id"
+        )
+
+    def soonest_first(self):
+        return self.order_by("published_at", "id")
+
+    def published_since(self, moment):
+        """Public stories that went public at or after ``moment``, newest first."""
+        return self.public().filter(published_at__gte=moment).newest_first()
+
+    def headline_flagged(self):
+        """Stories whose headline the wire desk cut from the copy, the newest first."""
+        return self.filter(headline_needs_review=True).order_by("-created_at", "-id")
+
+    # A desk list's columns: who and when, never the text.
+    DESK_FIELDS = (
+        *("id", "slug", "headline", "status", "published_at", "created_at", "updated_at"),
+        *("submitted_at", "source__id", "source__name"),
+        *("submitted_by__id", "submitted_by__username"),
+    )
+
+    def for_desk(self):
+        """What a list on the desk's dashboard shows of a story, in the one query."""
+        return self.select_related("source", "submitted_by").only(*self.DESK_FIELDS)
+
+    def with_links(self):
+        """A story with its source, dateline and linked entities (names and addresses)."""
+        return self.select_related("source", "dateline").prefetch_related(
+            *(
+                Prefetch(kind.link_field, queryset=kind.model.objects.only("id", "slug", "name"))
+                for kind in kinds.KINDS
+            )
+        )
+
     # A teaser's columns: the body, its HTML and the wire copy are most of a
     # row's bytes and no list shows them.
     LISTING_FIELDS = (
@@ -343,6 +386,17 @@ class Article(SluggedModel):
         editable=False,
         related_name="+",
     )
+    # Who last sent the story for review, and when: the desk's review list
+    # shows the story waiting longest first, with who is waiting.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     original_text = models.TextField(
         blank=True, editable=False, help_text="The wire copy as received. Never edited."
@@ -383,6 +437,23 @@ class Article(SluggedModel):
             ),
             # The API's ?ordering=headline.
             models.Index(fields=["headline", "id"], name="article_headline_idx"),
+            # The dashboard's lists: a user's drafts, the review queue, the flagged
+            # headlines; each a few rows of a million.
+            models.Index(
+                fields=["created_by", "-updated_at", "-id"],
+                condition=Q(status=Status.DRAFT),
+                name="article_drafts_idx",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status=Status.REVIEW),
+                name="article_review_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(headline_needs_review=True),
+                name="article_flagged_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -561,9 +632,12 @@ class Article(SluggedModel):
 
         Publishing keeps a publication time already set (a schedule, or the
         first publication of a story published again) unless ``at`` is
-        given, and uses now when there is none.
+        given, and uses now when there is none. Sending a story for review
+        records who sent it and when (the desk's review queue).
         """
         self.check_transition(status, by=by)
+        if status == Status.REVIEW and self.stored_status != Status.REVIEW:
+            self.submitted_by, self.submitted_at = by, timezone.now()
         self.status = status
         if status == Status.PUBLISHED:
             self.published_at = at or self.published_at or timezone.now()

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import bodies, wire
-from articles.models.articles import Article
+from articles import bodies, kinds, wire
+from articles.models.articles import Article, Status
 from articles.models.entities import Source
 
 
@@ -19,6 +19,28 @@ class WireOutcome(models.TextChoices):
     IGNORED = "ignored", "Update ignored"
 
 
+class Handled(models.TextChoices):
+    """What an editor did with a new wire draft in the inbox."""
+
+    TAKEN = "taken", "Taken"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class AlreadyHandled(Exception):
+    """Someone took or dismissed the wire draft first (or the copy made no new draft)."""
+
+    def __init__(self, current):
+        self.current = current
+        if not current.handled:
+            message = "This copy did not make a new draft, so it is not in the inbox."
+        else:
+            who = current.decided_by.get_username() if current.decided_by else "Someone"
+            when = timezone.localtime(current.decided_at).strftime("%H:%M:%S on %d %b %Y")
+            did = "took" if current.handled == Handled.TAKEN else "dismissed"
+            message = f"{who} {did} this draft first, at {when}."
+        super().__init__(message)
+
+
 class WireItemQuerySet(models.QuerySet):
     def applied(self):
         """Copies whose text is (or was) the article's body."""
@@ -28,6 +50,39 @@ class WireItemQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(outcome=WireOutcome.PENDING)
+
+    def inbox(self):
+        """New wire drafts waiting for an editor, newest first: no one took or
+        dismissed them, and they are still drafts (a story sent for review or
+        published has been dealt with, inbox or not)."""
+        return self.filter(
+            outcome=WireOutcome.CREATED, handled="", article__status=Status.DRAFT
+        ).order_by("-received_at", "-id")
+
+    def for_listing(self):
+        """A row of a list of wire drafts: the draft, its agency, who brought the copy in.
+
+        The copy's text and the story's body stay in the database: a list shows neither.
+        """
+        return self.select_related(
+            "article__source", "article__dateline", "source", "received_by"
+        ).defer("text", "article__body", "article__body_html", "article__original_text")
+
+    def for_updates(self):
+        """A waiting update with the story it would change (its body, for the diff)."""
+        return self.select_related("article", "source")
+
+    def with_article_links(self):
+        """The drafts' linked entities too (names and addresses), for the inbox's rows."""
+        return self.prefetch_related(
+            *(
+                Prefetch(
+                    f"article__{kind.link_field}",
+                    queryset=kind.model.objects.only("id", "slug", "name"),
+                )
+                for kind in kinds.KINDS
+            )
+        )
 
 
 class WireItem(models.Model):
@@ -61,6 +116,9 @@ class WireItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A new draft stays in the wire inbox until an editor takes or dismisses it;
+    # decided_by and decided_at say who and when, as for an update.
+    handled = models.CharField(max_length=10, choices=Handled, blank=True)
 
     objects = WireItemQuerySet.as_manager()
 
@@ -69,15 +127,40 @@ class WireItem(models.Model):
         indexes = [
             models.Index(fields=["article", "-received_at"], name="wireitem_article_idx"),
             models.Index(fields=["source", "agency_id"], name="wireitem_agency_id_idx"),
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(outcome=WireOutcome.CREATED, handled=""),
+                name="wireitem_inbox_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=WireOutcome.values), name="wireitem_outcome_valid"
             ),
+            # Only a new draft is in the inbox, so only a new draft is taken or dismissed.
+            models.CheckConstraint(
+                condition=Q(handled="")
+                | Q(outcome=WireOutcome.CREATED, handled__in=Handled.values),
+                name="wireitem_handled_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.headline} ({self.get_outcome_display().lower()})"
+
+    def leave_inbox(self, handled, *, by):
+        """Take the new draft out of the inbox as ``handled`` by ``by``, once.
+
+        One conditional UPDATE, so of two editors deciding at the same moment
+        one wins and the other is told who did (AlreadyHandled).
+        """
+        now = timezone.now()
+        left = WireItem.objects.filter(pk=self.pk, outcome=WireOutcome.CREATED, handled="").update(
+            handled=handled, decided_by=by, decided_at=now
+        )
+        if not left:
+            raise AlreadyHandled(WireItem.objects.select_related("decided_by").get(pk=self.pk))
+        self.handled, self.decided_by, self.decided_at = handled, by, now
 
     @cached_property
     def body(self):

@@ -1,9 +1,11 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-Only what needs a browser belongs here: JavaScript, focus, phone layout (STYLE rule 23).
+Only what needs a browser belongs here: JavaScript, focus, phone layout (STYLE rule 23),
+and axe-core's accessibility checks of rendered pages (``serious_violations``).
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from tests.factories import PASSWORD
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -96,3 +99,41 @@ def save(page, button="Save"):
     expect(page.locator(".messagelist .success, .errornote").first).to_be_visible()
     errors = page.locator(".errornote, .errorlist")
     assert errors.count() == 0, "\n".join(errors.all_inner_texts())
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's file, which `make test` installs with npm ci."""
+    if not AXE.exists():
+        if shutil.which("npm") is None:
+            reason = "npm not found, so axe-core cannot be installed (apt-get install npm)"
+        else:
+            reason = f"axe-core not installed at {AXE} (run `make test` or `npm ci`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE
+
+
+@pytest.fixture
+def axe_page(new_context, axe_script):
+    """A page that lets axe in: the site's Content-Security-Policy would block its script."""
+    context = new_context(bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def serious_violations(page):
+    """axe-core's serious and critical violations on the page as it stands, described."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        describe(violation)
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def describe(violation):
+    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+    return f"{violation['id']} ({violation['impact']}): {violation['help']}\n    at {targets}"

@@ -28,7 +28,7 @@ def suggestions(page):
 
 def test_an_editor_signs_in_and_finds_the_seed_article(page, login, editor, seed):
     login(page, editor)
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
 
     page.locator("#articles-article").get_by_role("link", name="Articles").click()
 

@@ -4,18 +4,13 @@ axe-core (npm, see package.json) checks each page for serious and critical viola
 the phone-width and skip-link checks need a real layout and real focus.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from articles import editorial
 from articles.models import Article
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, serious_violations
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 SEED_ARTICLE = "seed article"  # its address comes from the database, once seeded
 READER_PAGES = [
@@ -29,28 +24,6 @@ READER_PAGES = [
     "/search/?q=xylophone",
     "/corrections/",
 ]
-
-
-@pytest.fixture(scope="session")
-def axe_script():
-    """axe-core's file, which `make test` installs with npm ci."""
-    if not AXE.exists():
-        if shutil.which("npm") is None:
-            reason = "npm not found, so axe-core cannot be installed (apt-get install npm)"
-        else:
-            reason = f"axe-core not installed at {AXE} (run `make test` or `npm ci`)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return AXE
-
-
-@pytest.fixture
-def axe_page(new_context, axe_script):
-    """A page that lets axe in: the site's Content-Security-Policy would block its script."""
-    context = new_context(bypass_csp=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
 
 
 @pytest.fixture
@@ -75,20 +48,13 @@ def visit(page, url):
     assert response.ok, f"{url} answered {response.status}"
 
 
-def describe(violation):
-    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-    return f"{violation['id']} ({violation['impact']}): {violation['help']}\n    at {targets}"
-
-
 @pytest.mark.parametrize("url", READER_PAGES)
 def test_no_serious_accessibility_violations(axe_page, corrected_seed, url):
     visit(axe_page, url)
-    axe_page.add_script_tag(path=str(AXE))
 
-    results = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = serious_violations(axe_page)
 
-    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{url}:\n" + "\n".join(describe(v) for v in serious)
+    assert not serious, f"{url}:\n" + "\n".join(serious)
 
 
 @pytest.mark.parametrize("url", READER_PAGES)
