@@ -1128,3 +1128,10 @@ class TestLinksReview:
         article = self.story(editor, "Elchin <Script> Guliyev spoke.")
         page = client_for(editor).get(change_url(article)).text
         assert "<Script>" not in page
+
+
+def test_the_form_says_who_submitted_a_story_for_review(editor, reporter):
+    own = ArticleFactory(created_by=reporter)
+    editorial.submit(Article.objects.get(pk=own.pk), by=reporter)
+    page = client_for(editor).get(change_url(own)).text
+    assert "In review, submitted by reporter" in page
