@@ -6,7 +6,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Person, Place, PlaceKind, Source, SourceKind, Status
+from articles.models import (
+    Article,
+    Author,
+    Person,
+    Place,
+    PlaceKind,
+    Source,
+    SourceKind,
+    Status,
+)
 
 PASSWORD = "correct horse battery staple"  # every factory user's
 
@@ -46,6 +55,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     title = "Spokesperson"
 
 
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Writer Number{n}")
+    title = "Staff writer"
+
+
 class PlaceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Place
@@ -73,6 +90,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     byline = "By Agency"
     source = factory.SubFactory(SourceFactory)
     status = Status.DRAFT
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.set(extracted)
 
     @factory.post_generation
     def people(self, create, extracted, **kwargs):

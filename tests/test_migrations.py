@@ -58,3 +58,29 @@ def test_untouched_rows_stay_as_they_are(migrate):
     new = migrate(TIDY)
     stored = new.get_model("articles", "Article").objects.get(pk=article.pk)
     assert (stored.body, stored.body_html) == ("One.\n\nTwo.", "<p>One.</p>\n<p>Two.</p>")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desks_roles_gain_authors_and_lose_them_when_undone(migrate):
+    def codenames(apps, group):
+        permissions = apps.get_model("auth", "Group").objects.get(name=group).permissions
+        return set(
+            permissions.filter(codename__endswith="_author").values_list("codename", flat=True)
+        )
+
+    old = migrate([("articles", "0014_authors")])
+    for group in ("Editor", "Reporter"):  # as 0004 made them (transactional tests empty tables)
+        old.get_model("auth", "Group").objects.get_or_create(name=group)
+    assert codenames(old, "Editor") == codenames(old, "Reporter") == set()
+
+    new = migrate([("articles", "0015_author_roles")])
+    assert codenames(new, "Editor") == {
+        "add_author",
+        "change_author",
+        "delete_author",
+        "view_author",
+    }
+    assert codenames(new, "Reporter") == {"view_author"}
+
+    undone = migrate([("articles", "0014_authors")])
+    assert codenames(undone, "Editor") == codenames(undone, "Reporter") == set()

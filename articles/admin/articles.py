@@ -11,7 +11,13 @@ from django.utils.html import format_html
 
 from articles import editorial, kinds
 from articles.admin.desk import DeskViews
-from articles.admin.filters import PersonFilter, PlaceFilter, SourceFilter, StatusFilter
+from articles.admin.filters import (
+    AuthorFilter,
+    PersonFilter,
+    PlaceFilter,
+    SourceFilter,
+    StatusFilter,
+)
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.pagination import CappedCountPaginator
 from articles.models import Article, Autosave, EditConflict, Status, WireItem
@@ -35,6 +41,7 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
         StatusFilter,
         "headline_needs_review",
         SourceFilter,
+        AuthorFilter,
         PlaceFilter,
         PersonFilter,
         "published_at",
@@ -45,11 +52,14 @@ class ArticleAdmin(DeskViews, admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    autocomplete_fields = ["source", "dateline", "people", "places", "mentioned_sources"]
+    autocomplete_fields = ["authors", "source", "dateline", "people", "places", "mentioned_sources"]
     readonly_fields = ["original_text", "created_at", "created_by", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["headline", "headline_needs_review", "summary", "body", "byline"]}),
-        ("Links", {"fields": ["source", "dateline", "people", "places", "mentioned_sources"]}),
+        (
+            "Links",
+            {"fields": ["authors", "source", "dateline", "people", "places", "mentioned_sources"]},
+        ),
         (
             "Publication",
             {"fields": ["status", "published_at", "slug", "opened_version", "merge_state"]},

@@ -32,6 +32,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "byline",
+            "authors",
             "source",
             "dateline",
             "people",
