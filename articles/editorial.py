@@ -348,7 +348,7 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
         linking.remember_rejections(article, before=before, after=after)
         changed += [
             kind.link_field
-            for kind in kinds.LINKED_FROM_TEXT
+            for kind in kinds.KINDS
             if before.get(kind.name, set()) != after.get(kind.name, set()) and not new
         ]
     linking.link_editor_choices(article)
@@ -358,7 +358,11 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
 
 
 def _linked(article):
-    return {kind: linked for kind, (linked, _) in linking.current_links(article).items()}
+    """{kind: {linked ids}} of every kind, authors too (history names each change)."""
+    return {
+        kind.name: set(getattr(article, kind.link_field).values_list("id", flat=True))
+        for kind in kinds.KINDS
+    }
 
 
 def render(article):

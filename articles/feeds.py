@@ -89,6 +89,8 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
+        if names := article.author_names:
+            return names
         return article.source.name if article.source else settings.SITE_NAME
 
     def item_categories(self, article):
@@ -111,7 +113,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class EntityFeed(LatestArticlesFeed):
-    """The latest public stories about one entity of ``kind``."""
+    """The latest public stories about one entity of ``kind`` (or by one author)."""
 
     def __init__(self, kind):
         super().__init__()
@@ -127,7 +129,7 @@ class EntityFeed(LatestArticlesFeed):
         return entity.get_absolute_url()
 
     def description(self, entity):
-        return f"The latest stories about {entity.name}."
+        return f"The latest stories {self.kind.preposition} {entity.name}."
 
     def items(self, entity):
         return Article.objects.public().about(entity).for_feed()[:FEED_LENGTH]

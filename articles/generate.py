@@ -157,6 +157,7 @@ def _sources(rng, count, tag, anchor):
                 tag,
                 anchor,
                 kind=rng.choice(kinds),
+                short_name="",
                 url="",
                 description="",
                 needs_review=False,

@@ -1,11 +1,12 @@
 """The wire desk's intake: agency copy in, linked draft articles out.
 
 ``wire.py`` parses and fingerprints (pure); this module does the database work
-around it: skip copy seen before, find the agency, chain an agency's re-sent
-story to the article it updates, and hand the story to the editorial service
-(``editorial.py``), which creates the draft or revises it, links and records it
-like any other save. Each piece of copy is taken in inside its own transaction,
-so a failure or a killed process never leaves half an article behind.
+around it: skip copy seen before, find the agency and the authors its byline
+names, chain an agency's re-sent story to the article it updates, and hand the
+story to the editorial service (``editorial.py``), which creates the draft or
+revises it, links and records it like any other save. Each piece of copy is
+taken in inside its own transaction, so a failure or a killed process never
+leaves half an article behind.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import bodies, editorial, linking, wire
+from articles import bodies, editorial, kinds, linking, wire
 from articles.models import (
     Article,
     EditConflict,
@@ -85,7 +86,8 @@ def _seen_before(content_hash):
 
 
 def _take_in_story(story, content_hash, *, origin, by, strict):
-    source_id = source_for(story, strict=strict, by=by)
+    credits = credits_for(story, strict=strict, by=by)
+    source_id = credits.source_id
     shingles = wire.shingles(story.body)
     # Only the same agency's copy can be an earlier take of a story, so the
     # agency is part of the key and a look-up is one index probe per band.
@@ -105,7 +107,7 @@ def _take_in_story(story, content_hash, *, origin, by, strict):
         similarity=similarity,
     )
     if earlier is None:
-        result = _create_draft(story, item, source_id=source_id, by=by)
+        result = _create_draft(story, item, credits=credits, by=by)
     else:
         result = _update_story(story, item, earlier, by=by)
     item.save()
@@ -115,31 +117,66 @@ def _take_in_story(story, content_hash, *, origin, by, strict):
     return result
 
 
-def source_for(story, *, strict=False, by=None):
-    """The id of the Source of the byline's agency, found by name or alias.
+@dataclass(frozen=True)
+class Credits:
+    """Who a piece of copy is credited to, in the newsroom's records."""
 
-    A personal byline names the agency last ("By Jane Doe, Trend"), so the
-    parts after commas are tried too. An unknown agency becomes a new Source
-    marked for review, unless ``strict``, or unless ``by`` may not add sources:
-    then the story keeps its byline as credit text and no source.
+    source_id: int | None
+    author_ids: tuple[int, ...]
+    byline: str  # the credit text the story keeps; "" when the records say it all
+
+
+def credits_for(story, *, strict=False, by=None):
+    """The Source of the byline's agency and the Authors of its reporters, by name or alias.
+
+    A reporter the newsroom knows is linked as an author; one it does not know
+    stays in the byline as credit text and never becomes a source. A byline
+    whose every name is a record (its reporters authors, its agency the source)
+    is left blank, so the story's credit is made from the records and follows
+    them ("By Jane Doe, Trend"); one naming an agency alone stays as sent.
+
+    An unknown agency becomes a new Source marked for review, unless ``by`` may
+    not add sources: then the story keeps its byline as credit text and no
+    source. ``strict`` refuses copy from a sender the newsroom does not know: an
+    unknown agency, or no known agency or author at all.
     """
-    if not story.agency:
-        if strict:
+    sources, authors = linking.gazetteer(), linking.bylines()
+    agency = story.agency
+    source_id = sources.resolve("source", agency) if agency else None
+    author_ids, unknown = [], []
+    for name in story.reporters:
+        if (author_id := authors.resolve("author", name)) is not None:
+            author_ids.append(author_id)
+        elif source_id is None and (named := sources.resolve("source", name)) is not None:
+            source_id = named  # "By Trend, Baku": the agency came first
+        else:
+            unknown.append(name)
+    # A lone name taken for an agency by its shape may be an author's ("By Bahruz").
+    lone = agency if source_id is None and agency and not story.reporters else None
+    if lone and (author_id := authors.resolve("author", lone)) is not None:
+        author_ids.append(author_id)
+        agency = ""
+    if source_id is None and agency:
+        source_id = _unknown_agency(story, agency, strict=strict, by=by)
+    elif source_id is None and not author_ids and strict:
+        if not story.reporters:
             raise wire.WireError("no byline: cannot tell which agency sent it")
-        return None
-    gazetteer = linking.gazetteer()
-    parts = [part.strip() for part in story.agency.split(",") if part.strip()]
-    for name in dict.fromkeys([story.agency, *reversed(parts)]):
-        if (source_id := gazetteer.resolve("source", name)) is not None:
-            return source_id
+        raise wire.WireError(f"unknown byline “{story.byline}”: no source or author is called that")
+    told_all = author_ids and not unknown and (source_id is not None or not agency)
+    return Credits(
+        source_id, tuple(dict.fromkeys(author_ids)), "" if told_all else story.byline[:200]
+    )
+
+
+def _unknown_agency(story, agency, *, strict, by):
+    """A new Source for review named after an agency nobody knows, or None."""
     if strict:
         raise wire.WireError(f"unknown byline “{story.byline}”: no source is called that")
     if by is not None and not by.has_perm(ADD_SOURCE_PERMISSION):
         return None
-    agency = parts[-1][:200] if parts else story.agency[:200]
     source, _ = Source.objects.get_or_create(
-        name__iexact=agency,
-        defaults={"name": agency, "kind": SourceKind.AGENCY, "needs_review": True},
+        name__iexact=agency[:200],
+        defaults={"name": agency[:200], "kind": SourceKind.AGENCY, "needs_review": True},
     )
     return source.pk
 
@@ -178,21 +215,22 @@ def _earlier_copy(story, source_id, shingles, keys):
     return best, best_score
 
 
-def _create_draft(story, item, *, source_id, by):
+def _create_draft(story, item, *, credits, by):
     article = Article(
         headline=story.headline[:300],
         headline_needs_review=story.headline_derived,
         summary=story.summary,
         # Escaped into paragraphs here: wire copy is text, whatever it looks like.
         body=bodies.from_plain_text(story.body),
-        byline=story.byline[:200],
-        source_id=source_id,
+        byline=credits.byline,
+        source_id=credits.source_id,
         dateline_id=linking.gazetteer().resolve("place", story.dateline)
         if story.dateline
         else None,
         original_text=story.text,
     )
-    editorial.create(article, by=by, from_wire=True)
+    links = {kinds.AUTHOR.link_field: credits.author_ids} if credits.author_ids else None
+    editorial.create(article, by=by, links=links, from_wire=True)
     item.article = article
     item.outcome = WireOutcome.CREATED
     return IntakeResult(WireOutcome.CREATED, article, item, "new draft")

@@ -1,11 +1,15 @@
 """The kinds of entity a story is about, declared once.
 
 Every part that deals with entities iterates over ``KINDS`` instead of naming
-people, places and sources again: linking (which article field holds a kind's
-links and which the links an editor rejected), the reader site (addresses,
-templates, titles), feeds, sitemaps, the admin, the API and history. Adding a
-kind is one entry here plus its model (and, as for every model, its admin
-columns and API fields).
+people, places, sources and authors again: linking (which article field holds a
+kind's links and which the links an editor rejected), the reader site
+(addresses, templates, titles), feeds, sitemaps, the admin, the API and history.
+Adding a kind is one entry here plus its model (and, as for every model, its
+admin columns and API fields).
+
+Kinds differ in how a story comes to be linked to them: people, places and
+sources are found in the text by name and alias (``linked_from_text``); authors
+are set by an editor or from a wire byline, never from running text.
 
 A leaf: models read it (``ArticleQuerySet.about``), so it names models by name
 and looks them up in the app registry when asked.
@@ -28,6 +32,9 @@ class Kind:
     rejected_field: str | None
     # Article foreign keys that make a story about the entity as well as its links.
     also_about: tuple[str, ...] = ()
+    # How its stories relate to it, in the words of feeds and pages: "stories about Ganja",
+    # "stories by Jane Doe".
+    preposition: str = "about"
 
     @property
     def model(self):
@@ -77,7 +84,11 @@ SOURCE = Kind(
     also_about=("source",),
 )
 
-KINDS = (PERSON, PLACE, SOURCE)
+# The newsroom's own writers: a story's authors are chosen by an editor or read from a
+# wire byline, so linking never adds one from the text (no rejected field).
+AUTHOR = Kind("author", "Author", "authors", "Authors", "authors", None, preposition="by")
+
+KINDS = (PERSON, PLACE, SOURCE, AUTHOR)
 LINKED_FROM_TEXT = tuple(kind for kind in KINDS if kind.linked_from_text)
 BY_NAME = {kind.name: kind for kind in KINDS}
 

@@ -21,7 +21,8 @@ from articles.models import Article
 # process rebuilds its automaton on its next look.
 GAZETTEER_VERSION_KEY = "linking:gazetteer-version"
 
-_loaded = None  # (gazetteer version, Gazetteer), shared by every request of the process
+# {which: (gazetteer version, Gazetteer)}, shared by every request of the process.
+_loaded = {}
 _loading = threading.Lock()
 
 
@@ -39,30 +40,41 @@ def names_changed():
     transaction.on_commit(bump_gazetteer_version)
 
 
-def load_entities():
-    for kind in kinds.LINKED_FROM_TEXT:
+def load_entities(of_kinds):
+    for kind in of_kinds:
         rows = kind.model.objects.order_by().values_list("id", "name", "aliases")
         for pk, name, aliases in rows.iterator(chunk_size=10_000):
             yield Entity(kind.name, pk, name, tuple(aliases or ()))
 
 
-def gazetteer():
-    """The process's gazetteer, rebuilt only after an entity's names changed."""
-    global _loaded
+def _kept(which, of_kinds):
+    """The process's gazetteer of ``of_kinds``, rebuilt only after an entity's names changed."""
     version = versions.current(GAZETTEER_VERSION_KEY)
-    loaded = _loaded
+    loaded = _loaded.get(which)
     if loaded is None or loaded[0] != version:
         with _loading:
-            loaded = _loaded
+            loaded = _loaded.get(which)
             if loaded is None or loaded[0] != version:
-                loaded = _loaded = (version, Gazetteer(load_entities()))
+                loaded = _loaded[which] = (version, Gazetteer(load_entities(of_kinds)))
     return loaded[1]
 
 
+def gazetteer():
+    """The names a story's text is matched against: people, places and sources."""
+    return _kept("text", kinds.LINKED_FROM_TEXT)
+
+
+def bylines():
+    """The authors' names and aliases, for reading wire bylines alone.
+
+    A gazetteer of its own, so that no author is ever found in a story's text.
+    """
+    return _kept("bylines", (kinds.AUTHOR,))
+
+
 def forget_gazetteer():
-    """Drop this process's gazetteer (tests, and bulk loads that bypass the ORM)."""
-    global _loaded
-    _loaded = None
+    """Drop this process's gazetteers (tests, and bulk loads that bypass the ORM)."""
+    _loaded.clear()
 
 
 def find_mentions(text):

@@ -1,7 +1,7 @@
 """schema.org NewsArticle for a story page (JSON-LD), built from the story as loaded.
 
-Uses only what the detail view already fetched (source, dateline, people,
-places, corrections): no queries.
+Uses only what the detail view already fetched (authors, source, dateline,
+people, places, corrections): no queries.
 """
 
 import json
@@ -32,6 +32,22 @@ def _thing(entity, kind, request):
     return thing
 
 
+def _author(author, request):
+    person = _thing(author, "Person", request)
+    if author.title:
+        person["jobTitle"] = author.title
+    return person
+
+
+def authors(article, request):
+    """Who wrote the story: its authors (people, with their pages), then the agency that
+    supplied it; [] when neither is known."""
+    credited = [_author(author, request) for author in article.authors.all()]
+    if article.source:
+        credited.append(_thing(article.source, "Organization", request))
+    return credited
+
+
 def publisher(request):
     """The newsroom itself: its name, its front page and its logo, at absolute addresses."""
     return {
@@ -60,7 +76,8 @@ def news_article(article, request):
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "publisher": newsroom,
-        "author": [_thing(article.source, "Organization", request) if article.source else newsroom],
+        # Nobody named: the newsroom wrote it.
+        "author": authors(article, request) or [newsroom],
         "about": [_thing(person, "Person", request) for person in article.people.all()],
         "mentions": [_thing(place, "Place", request) for place in article.places.all()],
     }

@@ -119,7 +119,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        related = Article.objects.public().related_to(article).for_listing()[:5]
+        related = Article.objects.public().related_to(article).for_headlines()[:5]
         return super().get_context_data(
             related=related,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
@@ -162,6 +162,7 @@ class EntityDetailView(UncountedListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             entity=self.entity,
+            kind=self.kind,
             feed_url=reverse(self.kind.feed_url_name, args=[self.entity.slug]),
             **kwargs,
         )

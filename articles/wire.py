@@ -53,9 +53,27 @@ SIMILARITY_THRESHOLD = 0.6
 BINARY_CONTROL_SHARE = 0.1
 CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
-# "By Trend", "BY AZERTAC", "By Jane Doe, Trend".
-BYLINE = re.compile(r"by\s+(?P<agency>\S.*)", re.IGNORECASE)
+# "By Trend", "BY AZERTAC", "By Jane Doe, Trend", "By Jane Doe – Trend:".
+BYLINE = re.compile(r"by\s+(?P<credited>\S.*)", re.IGNORECASE)
 BYLINE_MAX_LENGTH = 80
+# "Jane Doe – Trend": the agency after a spaced dash, as Trend credits its reporters
+# (a hyphen inside a name, "Jean-Paul", has no spaces around it).
+AGENCY_AFTER_DASH = re.compile(r"\s+(?:—|–|--|-)\s+")
+# Between the reporters of one byline: "Jane Doe and John Roe", "Jane Doe, John Roe & Ali Veli".
+BETWEEN_REPORTERS = re.compile(r"\s*,\s*|\s+(?:and|&)\s+", re.IGNORECASE)
+# Words in organisations' names, never in people's: "Caspian Wire" is an agency.
+ORGANISATION_WORDS = frozenset(
+    "the agency agence news newswire wire press media service services times post daily "
+    "weekly radio tv television network bureau group channel journal gazette herald tribune "
+    "telegraph observer report reports online info information international broadcasting "
+    "corporation company ministry office committee council government".split()
+)
+# The lower-case parts of people's names: "Ursula von der Leyen", "Ahmad bin Ali", "al-Hassan".
+NAME_PARTICLES = frozenset(
+    "al bin ibn bint da das de del della der di dos du el la le ter van von y".split()
+)
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # letters, inner apostrophes, hyphens
+INITIAL = re.compile(r"[^\W\d_]\.?")
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
@@ -101,10 +119,20 @@ class WireError(ValueError):
 
 
 @dataclass(frozen=True)
+class Credit:
+    """Who a byline names: the agency that sent the story, and the other names it gives,
+    the reporters who wrote it as far as the byline's shape tells."""
+
+    reporters: tuple[str, ...]
+    agency: str
+
+
+@dataclass(frozen=True)
 class WireStory:
     """One wire item, the same shape whatever format it came in.
 
     ``text`` is the copy verbatim, so the article keeps what the agency actually sent.
+    ``agency`` and ``reporters`` are who the byline names (``read_byline``).
     """
 
     format: str
@@ -112,6 +140,7 @@ class WireStory:
     headline_derived: bool
     byline: str
     agency: str
+    reporters: tuple[str, ...]
     dateline: str
     paragraphs: tuple[str, ...]
     summary: str
@@ -175,17 +204,20 @@ def parse_text(text):
     first_line, _, rest = normalized.partition("\n")
     byline = ""
     if _is_byline(first_line, alone=rest.startswith("\n") or not rest):
-        byline = " ".join(first_line.split())
+        # The colon of "By Jane Doe – Trend:" introduces the text; it is no part of the credit.
+        byline = " ".join(first_line.split()).removesuffix(":")
         normalized = rest
     paragraphs = split_paragraphs(normalized)
     if not paragraphs:
         raise WireError("no body")
+    credit = read_byline(byline)
     return WireStory(
         format="text",
         headline=derive_headline(paragraphs),
         headline_derived=True,
         byline=byline,
-        agency=_agency_from_byline(byline),
+        agency=credit.agency,
+        reporters=credit.reporters,
         dateline=_dateline_of(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         summary="",
@@ -227,12 +259,14 @@ def parse_ninjs(text):
     headline = _ninjs_headline(document)
     byline = _plain(_string(document, "by") or _string(document, "byline"))
     located = _plain(_string(document, "located")).split(",")[0].strip()
+    credit = read_byline(byline)
     return WireStory(
         format="ninjs",
         headline=headline or derive_headline(paragraphs),
         headline_derived=not headline,
         byline=byline,
-        agency=_agency_from_byline(byline) or _plain(_string(document, "copyrightholder")),
+        agency=credit.agency or _plain(_string(document, "copyrightholder")),
+        reporters=credit.reporters,
         dateline=located or _dateline_of(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         summary=_ninjs_summary(document),
@@ -264,14 +298,16 @@ def parse_nitf(text):
     )
     byline = _element_text(root.find("body/body.head/byline"))
     copyright_holder = _plain(_attribute(root.find("head/docdata/doc.copyright"), "holder"))
+    credit = read_byline(byline)
     return WireStory(
         format="nitf",
         headline=headline or derive_headline(paragraphs),
         headline_derived=not headline,
         byline=byline,
-        agency=_agency_from_byline(byline)
+        agency=credit.agency
         or copyright_holder
         or _element_text(root.find("body/body.head/distributor")),
+        reporters=credit.reporters,
         dateline=_nitf_dateline(root.find("body/body.head/dateline"))
         or _dateline_of(paragraphs[0]),
         paragraphs=tuple(paragraphs),
@@ -280,6 +316,74 @@ def parse_nitf(text):
         sent_at=_aware_datetime(_attribute(root.find("head/docdata/date.issue"), "norm")),
         text=text,
     )
+
+
+def read_byline(byline):
+    """Who a byline names: ``Credit(reporters, agency)``, either part possibly empty.
+
+    "By Trend" names an agency; "By Jane Doe, Trend" and "By Jane Doe – Trend:" a
+    reporter and the agency last; "By Jane Doe" or "By Jane Doe and John Roe"
+    reporters alone. A byline without "By" (ninjs's ``by``) reads the same. Where
+    the shape could be either, ``looks_like_a_person`` tells: "By Caspian Wire" and
+    "By Jane Doe, Caspian Wire" name an agency, "By Jane Doe, John Roe" two
+    reporters. The intake settles a name the newsroom knows by its record.
+    """
+    match = BYLINE.fullmatch(byline.strip())
+    credited = (match["credited"] if match else byline).strip().removesuffix(":").strip()
+    dashes = list(AGENCY_AFTER_DASH.finditer(credited))
+    if dashes:
+        names, agency = credited[: dashes[-1].start()], credited[dashes[-1].end() :]
+    else:
+        names, _, agency = credited.rpartition(",")
+        if not names:
+            names, agency = agency, ""
+    agency = agency.strip()
+    if agency and _are_people(agency):
+        names, agency = f"{names}, {agency}", ""
+    reporters = _names(names)
+    if len(reporters) == 1 and not agency and not looks_like_a_person(reporters[0]):
+        return Credit((), reporters[0])  # a lone agency: "By Trend", "By Caspian Wire"
+    # Several names are never one agency: the intake looks each one up.
+    return Credit(reporters, agency)
+
+
+def looks_like_a_person(name):
+    """Whether ``name`` reads as a person's name: two to five capitalised words (or
+    initials, or particles such as "von"), none in capitals (an acronym) and none that
+    organisations' names use ("Wire", "News").
+
+    Only a guess, for a byline naming someone the newsroom has no record of: it
+    decides whether an unknown name becomes an agency (a new source for review) or
+    stays credit text, and a person's name must never become a source.
+    """
+    words = name.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    full_words = 0
+    for word in words:
+        if word.casefold() in ORGANISATION_WORDS:
+            return False
+        if word in NAME_PARTICLES:
+            continue
+        if INITIAL.fullmatch(word):
+            if not word[0].isupper():
+                return False
+            continue
+        particle, _, rest = word.partition("-")
+        core = rest if rest and particle in NAME_PARTICLES else word
+        if not NAME_WORD.fullmatch(core) or not core[0].isupper() or core.isupper():
+            return False
+        full_words += 1
+    return full_words >= 1
+
+
+def _names(text):
+    return tuple(name for name in BETWEEN_REPORTERS.split(text.strip()) if name)
+
+
+def _are_people(text):
+    names = _names(text)
+    return bool(names) and all(looks_like_a_person(name) for name in names)
 
 
 def derive_headline(paragraphs):
@@ -409,15 +513,14 @@ def _hash64(text):
 def _is_byline(line, *, alone):
     """A "By ..." first line, not a lead that happens to start with "By noon"."""
     match = BYLINE.fullmatch(line.strip())
-    if not match or len(line) > BYLINE_MAX_LENGTH or line.rstrip()[-1] in ".!?:;,":
+    if not match or len(line) > BYLINE_MAX_LENGTH:
         return False
-    names = match["agency"].split()
+    # A colon ends "By Jane Doe – Trend:"; other closing punctuation ends a sentence.
+    last = line.rstrip()[-1]
+    if last in ".!?;," or (last == ":" and not AGENCY_AFTER_DASH.search(line)):
+        return False
+    names = match["credited"].split()
     return alone or all(not name[0].isalpha() or name[0].isupper() for name in names)
-
-
-def _agency_from_byline(byline):
-    match = BYLINE.fullmatch(byline)
-    return match["agency"].strip() if match else byline
 
 
 def _dateline_of(paragraph):

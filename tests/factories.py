@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import (
     Article,
+    Author,
     Person,
     Place,
     PlaceKind,
@@ -56,6 +57,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     title = "Spokesperson"
 
 
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Writer Number{n}")
+    title = "Staff writer"
+
+
 class PlaceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Place
@@ -83,6 +92,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     byline = "By Agency"
     source = factory.SubFactory(SourceFactory)
     status = Status.DRAFT
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.set(extracted)
 
     @factory.post_generation
     def people(self, create, extracted, **kwargs):

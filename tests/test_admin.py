@@ -17,6 +17,7 @@ from articles import editorial, history, intake
 from articles.admin import pagination
 from articles.models import (
     Article,
+    Author,
     Autosave,
     EditConflict,
     Person,
@@ -27,6 +28,7 @@ from articles.models import (
 )
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
@@ -56,6 +58,7 @@ def form_data(article, **changes):
     }
     local = timezone.localtime(article.published_at) if article.published_at else None
     data.update(
+        authors=[a.pk for a in article.authors.all()],
         people=[p.pk for p in article.people.all()],
         places=[p.pk for p in article.places.all()],
         mentioned_sources=[s.pk for s in article.mentioned_sources.all()],
@@ -201,18 +204,50 @@ class TestChangelist:
 
 
 class TestEntities:
-    @pytest.mark.parametrize("model", ["place", "person", "source"])
+    @pytest.mark.parametrize("model", ["place", "person", "source", "author"])
     @pytest.mark.parametrize("rows", [3, 40])
     def test_entity_lists_count_stories_in_fixed_queries(
         self, editor, django_assert_max_num_queries, model, rows
     ):
         for _ in range(rows):
             place, person = PlaceFactory(), PersonFactory()
-            ArticleFactory(places=[place], people=[person])
+            ArticleFactory(places=[place], people=[person], authors=[AuthorFactory()])
         client = client_for(editor)
         with django_assert_max_num_queries(8):
             response = client.get(reverse(f"admin:articles_{model}_changelist"))
         assert response.status_code == 200
+
+    def test_an_author_links_to_their_stories_and_the_list_filters_by_them(self, editor):
+        jane = AuthorFactory(name="Jane Doe")
+        stories = ArticleFactory.create_batch(2, authors=[jane])
+        ArticleFactory()
+        response = client_for(editor).get(reverse("admin:articles_author_changelist"))
+        assert f'href="{CHANGELIST}?author={jane.pk}">2</a>' in response.text
+        listed = client_for(editor).get(CHANGELIST, {"author": jane.pk})
+        assert set(listed.context["cl"].result_list) == set(stories)
+
+    def test_the_form_sets_authors_through_the_editorial_service(self, editor):
+        jane = AuthorFactory(name="Jane Doe")
+        article = ArticleFactory(created_by=editor)
+        client = client_for(editor)
+        form = client.get(change_url(article)).text
+        assert 'name="authors"' in form and "admin-autocomplete" in form
+        response = client.post(change_url(article), form_data(article, authors=[jane.pk]))
+        assert response.status_code == 302
+        assert list(Article.objects.get(pk=article.pk).authors.all()) == [jane]
+        assert history.versions_of(article).first().revision.comment == "Changed authors."
+
+    def test_a_reporter_reads_authors_and_an_editor_manages_them(self, editor, reporter):
+        url = reverse("admin:articles_author_add")
+        assert client_for(reporter).get(url).status_code == 403
+        assert (
+            client_for(reporter).get(reverse("admin:articles_author_changelist")).status_code == 200
+        )
+        response = client_for(editor).post(
+            url, {"name": "Jane Doe", "slug": "", "aliases": '["J. Doe"]', "title": "", "bio": ""}
+        )
+        assert response.status_code == 302
+        assert Author.objects.get().aliases == ["J. Doe"]
 
     def test_a_place_links_to_its_stories(self, editor):
         ganja = PlaceFactory(name="Ganja")
@@ -234,9 +269,11 @@ class TestEntities:
             ("dateline", "Bakı", "Baku"),
             ("people", "Hasanov", "Zakir Hasanov"),
             ("source", "Trend", "Trend News Agency"),
+            ("authors", "J. Doe", "Jane Doe"),
         ],
     )
     def test_autocomplete_finds_names_and_aliases(self, editor, seed, field, term, expected):
+        AuthorFactory(name="Jane Doe", aliases=["J. Doe"])
         response = client_for(editor).get(
             reverse("admin:autocomplete"),
             {"app_label": "articles", "model_name": "article", "field_name": field, "term": term},
@@ -912,7 +949,7 @@ class TestLinkingInTheAdmin:
         assert Article.objects.get(pk=article.pk).body_text.endswith("Edited.")
 
 
-@pytest.mark.parametrize("model", ["article", "source", "person", "place", "wireitem"])
+@pytest.mark.parametrize("model", ["article", "source", "person", "place", "author", "wireitem"])
 def test_admin_lists_the_seed(admin_client, seed, model):
     response = admin_client.get(reverse(f"admin:articles_{model}_changelist"))
     assert response.status_code == 200

@@ -18,13 +18,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from articles import editorial, wire
+from articles import editorial, history, wire
 from articles.api.renderers import NINJS_MEDIA_TYPE
-from articles.models import Article, Place, Status, WireItem
+from articles.models import Article, Author, Place, Status, WireItem
 from newsroom.settings import client_address_settings
 from tests.factories import (
     PASSWORD,
     ArticleFactory,
+    AuthorFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
@@ -136,6 +137,7 @@ class TestRepresentation:
             "body_text",
             "word_count",
             "byline",
+            "authors",
             "source",
             "people",
             "places",
@@ -156,6 +158,7 @@ class TestRepresentation:
             "slug": "trend",
             "name": "Trend News Agency",
         }
+        assert data["authors"] == []  # an agency's story: credited in its byline
         assert data["people"] == [
             {"id": article.people.get().pk, "slug": "zakir-hasanov", "name": "Zakir Hasanov"}
         ]
@@ -198,6 +201,95 @@ class TestRepresentation:
         ArticleFactory(places=[ganja])
         data = api().get(f"/api/v1/places/{ganja.pk}/").data
         assert (data["article_count"], data["parent"]) == (1, None)
+
+
+class TestAuthors:
+    """Articles carry their authors; /api/v1/authors/ follows the other entities' rules."""
+
+    def test_the_author_contract(self):
+        jane = AuthorFactory(name="Jane Doe", aliases=["J. Doe"], title="Baku correspondent")
+        ArticleFactory(public=True, authors=[jane])
+        ArticleFactory(authors=[jane])  # a draft: not counted
+        data = api().get("/api/v1/authors/").data["results"]
+        assert data == [
+            {
+                "id": jane.pk,
+                "slug": "jane-doe",
+                "name": "Jane Doe",
+                "aliases": ["J. Doe"],
+                "title": "Baku correspondent",
+                "bio": "",
+                "article_count": 1,
+            }
+        ]
+
+    def test_an_article_is_written_with_author_slugs_and_read_with_refs(self, editor):
+        jane, john = AuthorFactory(name="Jane Doe"), AuthorFactory(name="John Roe")
+        response = api(editor).post(
+            ARTICLES,
+            {"headline": "Gas exports rise", "authors": ["jane-doe", john.pk]},
+            format="json",
+        )
+        assert response.status_code == status.HTTP_201_CREATED
+        assert response.data["authors"] == [
+            {"id": jane.pk, "slug": "jane-doe", "name": "Jane Doe"},
+            {"id": john.pk, "slug": "john-roe", "name": "John Roe"},
+        ]
+        article = Article.objects.get(pk=response.data["id"])
+        changed = api(editor).patch(
+            detail_url(article),
+            {"authors": ["john-roe"]},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert changed.status_code == status.HTTP_200_OK
+        assert [author["slug"] for author in changed.data["authors"]] == ["john-roe"]
+        latest = history.versions_of(article).first()
+        assert latest.revision.comment == "Changed authors."
+
+    def test_filter_by_author(self):
+        jane = AuthorFactory(name="Jane Doe")
+        by_jane = ArticleFactory(public=True, authors=[jane])
+        ArticleFactory(public=True)
+        ArticleFactory(authors=[jane])  # a draft
+        assert ids(api().get(ARTICLES, {"author": "jane-doe"})) == [by_jane.pk]
+        response = api().get(ARTICLES, {"author": "nobody"})
+        assert response.status_code == 400
+        assert list(error(response)["fields"]) == ["author"]
+
+    def test_writes_need_the_permissions_the_other_entities_need(self, editor, reporter):
+        payload = {"name": "Jane Doe", "aliases": [" J. Doe ", "J. Doe"], "title": "Reporter"}
+        assert api().post("/api/v1/authors/", payload, format="json").status_code == 401
+        assert api(reporter).post("/api/v1/authors/", payload, format="json").status_code == 403
+        created = api(editor).post("/api/v1/authors/", payload, format="json")
+        assert created.status_code == status.HTTP_201_CREATED
+        assert (created.data["slug"], created.data["aliases"]) == ("jane-doe", ["J. Doe"])
+        url = f"/api/v1/authors/{created.data['id']}/"
+        assert api(reporter).get(url).status_code == 200
+        assert api(reporter).patch(url, {"title": "x"}, format="json").status_code == 403
+        changed = api(editor).patch(url, {"title": "Baku correspondent"}, format="json")
+        assert changed.data["title"] == "Baku correspondent"
+        assert api(editor).delete(url).status_code == status.HTTP_204_NO_CONTENT
+        assert not Author.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"name": ""}, "name"),
+            ({"name": "Jane Doe", "aliases": "J. Doe"}, "aliases"),
+            ({"name": "Jane\x00 Doe"}, "name"),
+            ({"name": "Jane Doe", "slug": "not a slug"}, "slug"),
+        ],
+    )
+    def test_bad_input_is_a_400(self, editor, payload, field):
+        response = api(editor).post("/api/v1/authors/", payload, format="json")
+        assert response.status_code == 400
+        assert field in error(response)["fields"]
+        assert not Author.objects.exists()
+
+    def test_the_account_is_not_published(self, editor):
+        AuthorFactory(user=editor)
+        assert "user" not in api().get("/api/v1/authors/").data["results"][0]
 
 
 class TestFilters:
@@ -642,6 +734,8 @@ class TestWrites:
             ({"headline": "Ok", "places": [{"bad": True}]}, "places"),
             ({"headline": "Ok", "places": ["gan\x00ja"]}, "places"),
             ({"headline": "Ok", "source": "\x00"}, "source"),
+            ({"headline": "Ok", "authors": ["nobody"]}, "authors"),
+            ({"headline": "Ok", "authors": "jane-doe"}, "authors"),
             ({"headline": "Ok", "published_at": "2026-01-02T09:00:00"}, "published_at"),
             ({"headline": "Ok", "status": "deleted"}, "status"),
             ({"headline": "Ok", "slug": "not a slug"}, "slug"),
@@ -978,9 +1072,11 @@ class TestFixedQueries:
     @pytest.mark.parametrize("n", [1, 100])
     def test_article_list(self, django_assert_max_num_queries, n):
         places, people = PlaceFactory.create_batch(3), PersonFactory.create_batch(3)
-        source = SourceFactory()
+        authors, source = AuthorFactory.create_batch(2), SourceFactory()
         for _ in range(n):
-            article = ArticleFactory(public=True, places=places, people=people, source=source)
+            article = ArticleFactory(
+                public=True, places=places, people=people, authors=authors, source=source
+            )
             article.mentioned_sources.add(source)
         client = api()
         with django_assert_max_num_queries(6):
@@ -988,10 +1084,15 @@ class TestFixedQueries:
         assert len(response.data["results"]) == n
 
     @pytest.mark.parametrize("n", [1, 100])
-    @pytest.mark.parametrize("model", ["places", "people", "sources"])
+    @pytest.mark.parametrize("model", ["places", "people", "sources", "authors"])
     def test_entity_lists(self, django_assert_max_num_queries, n, model):
         for _ in range(n):
-            ArticleFactory(public=True, places=[PlaceFactory()], people=[PersonFactory()])
+            ArticleFactory(
+                public=True,
+                places=[PlaceFactory()],
+                people=[PersonFactory()],
+                authors=[AuthorFactory()],
+            )
         with django_assert_max_num_queries(2):
             assert api().get(f"/api/v1/{model}/", {"page_size": 100}).status_code == 200
 

@@ -20,6 +20,7 @@ from rest_framework import status
 
 from articles.models import Article
 from tests.factories import PASSWORD, ArticleFactory, PlaceFactory
+from tests.helpers import token_for
 from tests.test_api import SAMPLES
 
 PACKAGE = "newsroom_api_client"  # from the document's title, "Newsroom API"
@@ -165,3 +166,34 @@ def test_an_editor_creates_and_edits_with_if_match(generated, live_server, edito
     )
     assert taken_in.status_code == status.HTTP_201_CREATED
     assert taken_in.parsed.outcome == models.OutcomeEnum.CREATED
+
+
+def test_an_editor_adds_an_author_and_credits_a_story_to_them(generated, live_server, editor):
+    models = module("models")
+    desk = generated.AuthenticatedClient(
+        base_url=live_server.url, token=token_for(editor), prefix="Token"
+    )
+    author = operation("v1_authors_create").sync(
+        client=desk, body=models.AuthorRequest(name="Jane Doe", title="Baku correspondent")
+    )
+    assert (author.slug, author.article_count) == ("jane-doe", 0)
+
+    created = operation("v1_articles_create").sync(
+        client=desk,
+        body=models.ArticleRequest(
+            headline="Gas exports rise",
+            authors=[author.slug],
+            status=models.StatusEnum.PUBLISHED,
+            published_at=timezone.now() - timedelta(minutes=1),
+        ),
+    )
+    assert [credited.slug for credited in created.authors] == ["jane-doe"]
+
+    client = reader(generated, live_server)
+    by_jane = operation("v1_articles_list").sync(client=client, author=["jane-doe"])
+    assert [article.id for article in by_jane.results] == [created.id]
+    listed = operation("v1_authors_list").sync(client=client)
+    assert [(found.name, found.article_count) for found in listed.results] == [("Jane Doe", 1)]
+    ninjs = operation("v1_articles_ninjs_retrieve").sync(id=created.id, client=client)
+    assert ninjs.by == "By Jane Doe"
+    assert [(person.rel, person.literal) for person in ninjs.people] == [("author", "jane-doe")]

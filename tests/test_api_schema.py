@@ -25,10 +25,11 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
+from articles import kinds
 from articles.api.filters import ArticleFilter, AwareDateTimeField
-from articles.models import Article, Person, Place, Source, Status
+from articles.models import Article, Status
 from newsroom.wsgi import application
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 from tests.helpers import token_for
 from tests.test_ninjs import NINJS, ninjs_errors
 
@@ -255,7 +256,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-MODELS = {"articles": Article, "people": Person, "places": Place, "sources": Source}
+MODELS = {"articles": Article, **{kind.plural: kind.model for kind in kinds.KINDS}}
 
 
 def content_type(response):
@@ -279,8 +280,8 @@ def in_process(db):
 
 @pytest.fixture
 def newsroom(seed, in_process):
-    """The seed story and entities, plus a draft and a scheduled story."""
-    ArticleFactory(headline="A draft on the desk")
+    """The seed story and entities, plus a draft by a staff author and a scheduled story."""
+    ArticleFactory(headline="A draft on the desk", authors=[AuthorFactory(name="Jane Doe")])
     ArticleFactory(
         headline="A story under embargo",
         status=Status.PUBLISHED,

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from articles import editorial, history, intake, kinds, page_cache
 from articles.models import Article, Status
-from tests.factories import PlaceFactory, SourceFactory
+from tests.factories import AuthorFactory, PlaceFactory, SourceFactory
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,34 @@ def test_deciding_on_a_wire_draft_is_for_who_may_edit_it(editor, reporter, entit
     assert (item.decided_by, item.decided_at is not None) == (editor, True)
     # The story itself is untouched: no revision, no new version.
     assert (fresh(article).version, outcome(article)["revisions"]) == (1, 1)
+
+
+class TestAuthors:
+    """A story's authors are links like any other: set by the service, recorded and
+    restored by history; but linking never adds one from the text."""
+
+    def test_set_changed_recorded_and_restored(self, editor, entities):
+        jane, john = AuthorFactory(name="Jane Doe"), AuthorFactory(name="John Roe")
+        article = editorial.create(
+            Article(headline="Harvest talks", body=BEFORE), by=editor, links={"authors": [jane]}
+        )
+        first = history.versions_of(article).first()
+        editorial.edit(
+            article, by=editor, expected_version=article.version, links={"authors": [jane, john]}
+        )
+        assert outcome(article)["links"]["author"] == ["Jane Doe", "John Roe"]
+        assert outcome(article)["comment"] == "Changed authors."
+        assert history.timeline(fresh(article))[0][1] == ["authors"]
+        _texts, links = history.compare(first, fresh(article))
+        assert links["authors"] == {"added": ["John Roe"], "removed": []}
+
+        article = fresh(article)
+        editorial.restore(article, first, by=editor, expected_version=article.version)
+        assert outcome(article)["links"]["author"] == ["Jane Doe"]
+
+    def test_linking_never_adds_an_author_named_in_the_text(self, editor, entities):
+        AuthorFactory(name="Jane Doe")
+        article = draft(editor, body=f"{BEFORE}\n\nJane Doe was in Ganja.")
+        editorial.relink(fresh(article))
+        assert outcome(article)["links"]["author"] == []
+        assert outcome(article)["links"]["place"] == ["Ganja"]

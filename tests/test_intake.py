@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from reversion.models import Version
 
-from articles import editorial, intake, wire
+from articles import editorial, intake, linking, wire
 from articles.models import Article, Source, Status, WireItem, WireOutcome
+from tests.factories import AuthorFactory
 from tests.helpers import api
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
@@ -379,3 +380,138 @@ def test_an_oversized_upload_is_refused_before_it_is_read():
 def test_an_upload_within_the_limit_is_read():
     upload = SimpleUploadedFile("story.txt", b"By Trend\n\nGanja was calm.")
     assert intake.read_upload(upload) == b"By Trend\n\nGanja was calm."
+
+
+class TestBylinesNamingReporters:
+    """A reporter in a wire byline links a known author, or stays credit text; a
+    reporter's name never becomes a source. (Trend is the seed's agency.)"""
+
+    LEAD = "\n\nGanja was calm on Tuesday, residents said."
+
+    @pytest.fixture
+    def jane(self, seed):
+        AuthorFactory(name="Bahruz")  # a one-word name, shaped like an agency's
+        return AuthorFactory(name="Jane Doe", aliases=["J. Doe"])
+
+    # name: (byline, source slug, authors, byline kept, credit readers see)
+    CASES = {
+        "known reporter – agency:": (
+            "By Jane Doe – Trend:",
+            "trend",
+            ["Jane Doe"],
+            "",
+            "By Jane Doe, Trend",
+        ),
+        "known reporter, agency": (
+            "By Jane Doe, Trend",
+            "trend",
+            ["Jane Doe"],
+            "",
+            "By Jane Doe, Trend",
+        ),
+        "known reporter by an alias": (
+            "By J. Doe – Trend:",
+            "trend",
+            ["Jane Doe"],
+            "",
+            "By Jane Doe, Trend",
+        ),
+        "known reporter alone": ("By Jane Doe", None, ["Jane Doe"], "", "By Jane Doe"),
+        "unknown reporter – agency:": (
+            "By John Roe – Trend:",
+            "trend",
+            [],
+            "By John Roe – Trend",
+            "By John Roe – Trend",
+        ),
+        "unknown reporter alone": ("By John Roe", None, [], "By John Roe", "By John Roe"),
+        "known and unknown reporters": (
+            "By Jane Doe and John Roe, Trend",
+            "trend",
+            ["Jane Doe"],
+            "By Jane Doe and John Roe, Trend",
+            "By Jane Doe and John Roe, Trend",
+        ),
+        "agency alone, as sent": ("By Trend", "trend", [], "By Trend", "By Trend"),
+        "agency first, then a reporter": (
+            "By Trend, John Roe",
+            "trend",
+            [],
+            "By Trend, John Roe",
+            "By Trend, John Roe",
+        ),
+        "a known author's one-word name": ("By Bahruz", None, ["Bahruz"], "", "By Bahruz"),
+        "known reporter, unknown agency": (
+            "By Jane Doe, Caspian Wire",
+            "caspian-wire",
+            ["Jane Doe"],
+            "",
+            "By Jane Doe, Caspian Wire",
+        ),
+    }
+
+    @pytest.mark.parametrize(
+        ("byline", "source", "authors", "kept", "credit"), CASES.values(), ids=CASES.keys()
+    )
+    def test_through_the_intake(self, jane, editor, byline, source, authors, kept, credit):
+        sources_before = set(Source.objects.values_list("name", flat=True))
+        article = take_in(byline + self.LEAD, by=editor).article
+        article = Article.objects.for_detail().get(pk=article.pk)
+        assert (article.source.slug if article.source else None) == source
+        assert [author.name for author in article.authors.all()] == authors
+        assert (article.byline, article.credit_line) == (kept, credit)
+        new_sources = set(Source.objects.values_list("name", flat=True)) - sources_before
+        assert new_sources <= {"Caspian Wire"}  # an agency, never a reporter
+
+    def test_an_alias_added_since_the_last_copy_is_known_at_once(self, jane, editor):
+        assert take_in("By Jane Doe" + self.LEAD, by=editor).article.authors.get() == jane
+        jane.aliases = ["Canan Doe"]
+        jane.save()
+        again = take_in("By Canan Doe\n\nKhizi was calm on Wednesday.", by=editor).article
+        assert again.authors.get() == jane
+
+    def test_a_reporter_alone_creates_no_source_named_after_them(self, seed, editor):
+        article = take_in("By Jane Doe" + self.LEAD, by=editor).article
+        assert article.source is None
+        assert not Source.objects.filter(name__icontains="Jane Doe").exists()
+
+    def test_an_authors_name_in_the_text_links_no_author(self, jane, editor):
+        article = take_in("By Trend\n\nJane Doe reported from Ganja on Tuesday.", by=editor).article
+        assert list(article.authors.all()) == []
+        assert [m.kind for m in linking.find_mentions("Jane Doe went to Ganja.")] == ["place"]
+
+    def test_a_reporter_who_may_not_add_sources_still_links_the_author(self, jane, reporter):
+        article = take_in("By Jane Doe, Unknown Wire" + self.LEAD, by=reporter).article
+        assert list(article.authors.all()) == [jane]
+        # The agency is in no record, so the byline keeps it as credit text.
+        assert (article.source, article.byline) == (None, "By Jane Doe, Unknown Wire")
+
+    @pytest.mark.parametrize(
+        "byline", ["By John Roe – Trend:", "By Jane Doe"], ids=["known agency", "known author"]
+    )
+    def test_strict_takes_copy_from_a_known_sender(self, jane, byline):
+        assert take_in(byline + self.LEAD, strict=True).created
+
+    @pytest.mark.parametrize(
+        "byline",
+        ["By Jane Doe, Caspian Wire", "By John Roe"],
+        ids=["unknown agency", "nobody known"],
+    )
+    def test_strict_refuses_a_sender_nobody_knows(self, jane, byline):
+        with pytest.raises(wire.WireError, match="unknown byline"):
+            take_in(byline + self.LEAD, strict=True)
+        assert set(Source.objects.values_list("slug", flat=True)) == {
+            "trend",
+            "ministry-of-defense-of-azerbaijan",
+        }
+
+    def test_over_the_api(self, jane, editor):
+        response = api(editor).post(
+            WIRE,
+            ninjs("urn:trend:9", "A quiet day.", by="By Jane Doe – Trend:"),
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        article = response.json()["article"]
+        assert [author["slug"] for author in article["authors"]] == ["jane-doe"]
+        assert (article["byline"], article["source"]["slug"]) == ("", "trend")

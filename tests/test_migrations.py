@@ -123,3 +123,29 @@ def test_stories_in_review_keep_their_last_change_as_their_submission(migrate):
         None,
         None,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desks_roles_gain_authors_and_lose_them_when_undone(migrate):
+    def codenames(apps, group):
+        permissions = apps.get_model("auth", "Group").objects.get(name=group).permissions
+        return set(
+            permissions.filter(codename__endswith="_author").values_list("codename", flat=True)
+        )
+
+    old = migrate([("articles", "0016_authors")])
+    for group in ("Editor", "Reporter"):  # as 0004 made them (transactional tests empty tables)
+        old.get_model("auth", "Group").objects.get_or_create(name=group)
+    assert codenames(old, "Editor") == codenames(old, "Reporter") == set()
+
+    new = migrate([("articles", "0017_author_roles")])
+    assert codenames(new, "Editor") == {
+        "add_author",
+        "change_author",
+        "delete_author",
+        "view_author",
+    }
+    assert codenames(new, "Reporter") == {"view_author"}
+
+    undone = migrate([("articles", "0016_authors")])
+    assert codenames(undone, "Editor") == codenames(undone, "Reporter") == set()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import (
     AlreadyHandled,
     Article,
+    Author,
     Handled,
     Person,
     Place,
@@ -19,6 +20,7 @@ from articles.models import (
 )
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
@@ -61,7 +63,9 @@ class TestConstraints:
         assert article.version == 1
         assert violates(lambda: Article.objects.filter(pk=article.pk).update(version=0))
 
-    @pytest.mark.parametrize("model_factory", [SourceFactory, PersonFactory, PlaceFactory])
+    @pytest.mark.parametrize(
+        "model_factory", [SourceFactory, PersonFactory, PlaceFactory, AuthorFactory]
+    )
     def test_entity_slugs_are_unique(self, model_factory):
         model_factory(slug="taken")
         assert violates(lambda: model_factory(slug="taken"))
@@ -70,7 +74,7 @@ class TestConstraints:
         ArticleFactory(slug="taken")
         assert violates(lambda: ArticleFactory(slug="taken"))
 
-    @pytest.mark.parametrize("model", [Source, Person, Place])
+    @pytest.mark.parametrize("model", [Source, Person, Place, Author])
     def test_entity_name_is_required(self, model):
         entity = model.objects.create(name="Named")
         assert violates(lambda: model.objects.filter(pk=entity.pk).update(name=""))
@@ -189,6 +193,8 @@ class TestPresentation:
         assert (str(place), place.get_absolute_url()) == ("Ganja", "/places/ganja/")
         assert person.get_absolute_url() == "/people/zakir-hasanov/"
         assert source.get_absolute_url() == "/sources/trend-news-agency/"
+        author = AuthorFactory(name="Jane Doe")
+        assert (str(author), author.get_absolute_url()) == ("Jane Doe", "/authors/jane-doe/")
 
     def test_paragraphs_split_on_blank_lines(self):
         article = ArticleFactory.build(body="One.\n\n\n\nTwo\nstill two.\n\n  \n\nThree.")
@@ -280,3 +286,72 @@ class TestWireInbox:
         assert violates(lambda: WireItem.objects.filter(pk=item.pk).update(handled="taken"))
         created = WireItemFactory()
         assert violates(lambda: WireItem.objects.filter(pk=created.pk).update(handled="lost"))
+
+
+def test_an_author_outlives_their_account():
+    user = UserFactory()
+    author = AuthorFactory(user=user)
+    assert user.author == author
+    user.delete()
+    assert Author.objects.get(pk=author.pk).user is None
+
+
+class TestCreditLine:
+    """The credit a story carries: the byline typed, or one made from its authors and
+    source whenever it is read."""
+
+    CASES = {
+        "an agency's byline, as typed": ("By Trend", [], "Trend", "By Trend"),
+        "a typed byline wins over the authors": (
+            "By the desk",
+            ["Jane Doe"],
+            "Trend",
+            "By the desk",
+        ),
+        "one author and the source's short name": ("", ["Jane Doe"], "Trend", "By Jane Doe, Trend"),
+        "two authors": ("", ["John Roe", "Jane Doe"], "Trend", "By Jane Doe and John Roe, Trend"),
+        "three authors": (
+            "",
+            ["Jane Doe", "John Roe", "Ali Veli"],
+            "Trend",
+            "By Ali Veli, Jane Doe and John Roe, Trend",
+        ),
+        "a source without a short name": ("", ["Jane Doe"], "", "By Jane Doe, Caspian Wire"),
+        "no source": ("", ["Jane Doe"], None, "By Jane Doe"),
+        "no byline and no authors: none": ("", [], "Trend", ""),
+    }
+
+    @pytest.mark.parametrize(
+        ("byline", "authors", "short_name", "credit"), CASES.values(), ids=CASES.keys()
+    )
+    def test_credit_line(self, django_assert_num_queries, byline, authors, short_name, credit):
+        source = None
+        if short_name is not None:
+            name = "Trend News Agency" if short_name else "Caspian Wire"
+            source = SourceFactory(name=name, short_name=short_name)
+        story = ArticleFactory(
+            byline=byline, source=source, authors=[AuthorFactory(name=n) for n in authors]
+        )
+        loaded = Article.objects.for_detail().get(pk=story.pk)
+        with django_assert_num_queries(0):  # from what the page already fetched
+            assert loaded.credit_line == credit
+
+    def test_a_derived_credit_follows_the_authors_and_the_source(self):
+        jane, trend = AuthorFactory(name="Jane Doe"), SourceFactory(name="Trend", short_name="")
+        story = ArticleFactory(byline="", source=trend, authors=[jane])
+        jane.name = "Jane Roe-Doe"
+        jane.save()
+        trend.short_name = "TRND"
+        trend.save()
+        assert Article.objects.get(pk=story.pk).credit_line == "By Jane Roe-Doe, TRND"
+
+    def test_the_pieces_carry_the_authors_to_link(self):
+        jane, john = AuthorFactory(name="Jane Doe"), AuthorFactory(name="John Roe")
+        story = ArticleFactory(byline="", authors=[jane, john], source=None)
+        assert story.credit_parts == [
+            ("By ", None),
+            ("Jane Doe", jane),
+            (" and ", None),
+            ("John Roe", john),
+        ]
+        assert story.author_names == "Jane Doe and John Roe"

@@ -15,7 +15,13 @@ from rest_framework import status
 from articles import editorial
 from articles.api.serializers import ArticleSerializer
 from articles.models import Article, Status
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 
 NINJS = "application/vnd.iptc.ninjs+json"
 SCHEMA = json.loads((Path(__file__).parent / "ninjs" / "ninjs-2.1-subset.schema.json").read_text())
@@ -225,6 +231,50 @@ class TestSeedArticle:
         assert uris
         for uri in uris:
             assert client.get(urlsplit(uri).path).status_code == status.HTTP_200_OK, uri
+
+
+class TestAuthors:
+    """ninjs has no authors property: they are people whose rel is "author", and ``by``
+    is the story's credit line."""
+
+    @pytest.fixture
+    def article(self, db):
+        return ArticleFactory(
+            public=True,
+            byline="",
+            source=SourceFactory(name="Trend News Agency", short_name="Trend"),
+            authors=[AuthorFactory(name="Jane Doe")],
+            people=[PersonFactory(name="Zakir Hasanov")],
+        )
+
+    def test_authors_are_people_by_rel_and_by_is_the_credit(self, client, article):
+        data = get_ninjs(client, article)
+        assert ninjs_errors(data) == []
+        assert data["by"] == "By Jane Doe, Trend"
+        assert data["people"] == [
+            {
+                "name": "Jane Doe",
+                "rel": "author",
+                "uri": "http://testserver/authors/jane-doe/",
+                "literal": "jane-doe",
+            },
+            {
+                "name": "Zakir Hasanov",
+                "rel": "mentioned",
+                "uri": "http://testserver/people/zakir-hasanov/",
+                "literal": "zakir-hasanov",
+            },
+        ]
+        assert client.get("/authors/jane-doe/").status_code == status.HTTP_200_OK
+
+    def test_a_typed_byline_is_by(self, client, article):
+        Article.objects.filter(pk=article.pk).update(byline="By Trend")
+        assert get_ninjs(client, article)["by"] == "By Trend"
+
+    def test_no_credit_no_by(self, client, db):
+        data = get_ninjs(client, ArticleFactory(public=True, byline="", source=None))
+        assert "by" not in data
+        assert ninjs_errors(data) == []
 
 
 class TestPubstatus:

@@ -10,10 +10,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editorial
+from articles import editorial, kinds
 from articles.models import Article, Status
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
@@ -260,13 +261,120 @@ class TestEntityPages:
         assert client.get("/people/nobody/").status_code == 404
 
 
+class TestAuthors:
+    """The newsroom's writers: their pages, their feeds, and the stories that credit them."""
+
+    @pytest.fixture
+    def newsroom(self):
+        trend = SourceFactory(name="Trend News Agency", short_name="Trend")
+        jane = AuthorFactory(name="Jane Doe", title="Baku correspondent", bio="Covers energy.")
+        john = AuthorFactory(name="John Roe", title="")
+        story = ArticleFactory(
+            public=True,
+            headline="Gas exports rise",
+            byline="",
+            authors=[jane, john],
+            source=trend,
+            dateline=PlaceFactory(name="Baku"),
+            published_at=timezone.now() - timedelta(hours=2),
+        )
+        alone = ArticleFactory(public=True, headline="Jane alone", byline="", authors=[jane])
+        draft = ArticleFactory(headline="Jane's draft", authors=[jane])
+        return {"jane": jane, "john": john, "story": story, "alone": alone, "draft": draft}
+
+    def test_an_author_page_lists_their_public_stories(self, client, newsroom):
+        response = client.get("/authors/jane-doe/")
+        assert response.status_code == 200
+        assert set(response.context["articles"]) == {newsroom["story"], newsroom["alone"]}
+        text = response.text
+        assert "<h1>Jane Doe</h1>" in text and "Baku correspondent" in text
+        assert "Covers energy." in text
+        assert 'href="/authors/jane-doe/feed/"' in text
+        assert '<meta name="description" content="Stories by Jane Doe from Newsroom.">' in text
+
+    def test_the_index_counts_public_stories(self, client, newsroom):
+        AuthorFactory(name="Nobody Yet")  # no public story: not listed
+        response = client.get("/authors/")
+        counts = {e.name: e.story_count for e in response.context["entities"]}
+        assert counts == {"Jane Doe": 2, "John Roe": 1}
+        assert "2 stories" in response.text and "1 story" in response.text
+        assert 'href="/authors/"' in client.get("/").text  # in the site's navigation
+
+    def test_an_author_feed(self, client, newsroom):
+        import feedparser
+
+        feed = feedparser.parse(client.get("/authors/jane-doe/feed/").content)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.description == "The latest stories by Jane Doe."
+        assert [entry.title for entry in feed.entries] == ["Jane alone", "Gas exports rise"]
+        assert feed.entries[1].author == "Jane Doe and John Roe"
+
+    def test_the_story_credits_its_authors_with_links(self, client, newsroom):
+        story = newsroom["story"]
+        page = client.get(story.get_absolute_url()).text
+        meta = re.search(r'<p class="meta">(.*?)</p>', page, re.DOTALL)[1]
+        assert (
+            '<span class="byline">By <a href="/authors/jane-doe/" rel="author">Jane Doe</a> and '
+            '<a href="/authors/john-roe/" rel="author">John Roe</a>, Trend</span>'
+        ) in meta
+        assert "Written by" in page
+        assert '<a href="/authors/jane-doe/" rel="author">Jane Doe</a>, Baku correspondent' in page
+
+    def test_a_typed_byline_wins_and_the_authors_are_still_linked(self, client, newsroom):
+        story = newsroom["story"]
+        Article.objects.filter(pk=story.pk).update(byline="By our energy desk")
+        page = client.get(story.get_absolute_url()).text
+        assert '<span class="byline">By our energy desk</span>' in page
+        assert '<a href="/authors/john-roe/" rel="author">John Roe</a>' in page
+
+    def test_teasers_credit_the_authors(self, client, newsroom):
+        page = client.get("/").text
+        assert (
+            '<span class="byline">By <a href="/authors/jane-doe/" rel="author">Jane Doe</a> and '
+            '<a href="/authors/john-roe/" rel="author">John Roe</a></span>'
+        ) in page
+
+    def test_structured_data_names_the_authors_then_the_agency(self, client, newsroom):
+        data = jsonld_of(client.get(newsroom["story"].get_absolute_url()))
+        assert data["author"] == [
+            {
+                "@type": "Person",
+                "name": "Jane Doe",
+                "url": "http://testserver/authors/jane-doe/",
+                "jobTitle": "Baku correspondent",
+            },
+            {"@type": "Person", "name": "John Roe", "url": "http://testserver/authors/john-roe/"},
+            {
+                "@type": "Organization",
+                "name": "Trend News Agency",
+                "url": "http://testserver/sources/trend-news-agency/",
+            },
+        ]
+        alone = jsonld_of(client.get(newsroom["alone"].get_absolute_url()))
+        assert [thing["@type"] for thing in alone["author"]] == ["Person", "Organization"]
+
+    def test_search_narrows_to_an_author(self, client, newsroom):
+        found = client.get("/search/", {"q": "story OR gas OR jane", "author": "john-roe"})
+        assert list(found.context["articles"]) == [newsroom["story"]]
+
+    def test_a_renamed_author_answers_301(self, client, newsroom):
+        jane = newsroom["jane"]
+        jane.slug = "jane-doe-baku"
+        jane.save()
+        response = client.get("/authors/jane-doe/")
+        assert (response.status_code, response["Location"]) == (301, "/authors/jane-doe-baku/")
+
+
 class TestCanonicalAddresses:
     def canonical(self, response):
         return re.findall(r'<link rel="canonical" href="([^"]*)">', response.text)
 
     @pytest.mark.parametrize(
         "url",
-        ["/", "/people/", "/places/", "/sources/", "/corrections/", "/places/ganja/", SEED_URL],
+        [
+            *("/", "/people/", "/places/", "/sources/", "/authors/", "/corrections/"),
+            *("/places/ganja/", SEED_URL),
+        ],
     )
     def test_every_indexable_page_names_its_own(self, client, seed, url):
         assert self.canonical(client.get(url)) == [f"http://testserver{url}"]
@@ -312,7 +420,7 @@ class TestHostileAddresses:
         response = Client(raise_request_exception=False).get(path, {**query, "page": page})
         assert response.status_code == 404
 
-    @pytest.mark.parametrize("name", ["person", "place", "source"])
+    @pytest.mark.parametrize("name", [kind.name for kind in kinds.KINDS])
     def test_a_nul_byte_in_a_filter_is_an_empty_result(self, name):
         ArticleFactory(public=True, headline="A story")
         response = Client(raise_request_exception=False).get(
@@ -346,16 +454,26 @@ NON_PUBLIC = [
 
 @pytest.mark.parametrize("attributes", NON_PUBLIC, ids=["draft", "review", "archived", "scheduled"])
 def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attributes):
-    place, person, source = PlaceFactory(), PersonFactory(), SourceFactory()
+    place, person, source, author = (
+        PlaceFactory(),
+        PersonFactory(),
+        SourceFactory(),
+        AuthorFactory(),
+    )
+    # An author of the secret story alone is on no index or sitemap either.
+    unseen = AuthorFactory(name="Unseen Zebrawriter")
     secret = ArticleFactory(
         headline="Secretive zebra story",
         places=[place],
         people=[person],
+        authors=[author, unseen],
         source=source,
         **attributes,
     )
     secret.mentioned_sources.add(source)
-    visible = ArticleFactory(public=True, places=[place], people=[person], source=source)
+    visible = ArticleFactory(
+        public=True, places=[place], people=[person], authors=[author], source=source
+    )
     assert client.get(secret.get_absolute_url()).status_code == 404
     assert (
         client.get(secret.get_absolute_url()).content
@@ -372,6 +490,12 @@ def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attri
         f"/places/{place.slug}/feed/",
         f"/people/{person.slug}/feed/",
         f"/sources/{source.slug}/feed/",
+        author.get_absolute_url(),
+        f"/authors/{author.slug}/feed/",
+        unseen.get_absolute_url(),
+        f"/authors/{unseen.slug}/feed/",
+        "/authors/",
+        "/sitemap-authors.xml",
         "/sitemap-articles.xml",
         "/news-sitemap.xml",
         "/corrections/",
@@ -381,6 +505,8 @@ def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attri
         assert response.status_code == 200, url
         assert "secretive" not in response.content.decode().lower(), url
         assert secret.slug not in response.content.decode(), url
+    for listing in ["/authors/", "/sitemap-authors.xml"]:
+        assert unseen.slug not in client.get(listing).content.decode(), listing
 
 
 class TestFeeds:
@@ -424,7 +550,7 @@ class TestSitemaps:
         locations = [loc.text for loc in root.findall("s:sitemap/s:loc", self.NS)]
         assert {url.rsplit("/", 1)[1] for url in locations} == {
             f"sitemap-{section}.xml"
-            for section in ["pages", "articles", "people", "places", "sources"]
+            for section in ["pages", "articles", "people", "places", "sources", "authors"]
         }
 
     def test_the_articles_section(self, client, seed):
@@ -633,8 +759,8 @@ def test_an_entity_page_reads_one_entity_not_the_table(
     ArticleFactory(public=True, places=[place])
     PlaceFactory.create_batch(others)
     # Built per request and cut to the one slug: however many places there are,
-    # the page reads one (then its stories, and when the next story is due).
-    with django_assert_max_num_queries(3):
+    # the page reads one (then its stories, their authors, and when the next story is due).
+    with django_assert_max_num_queries(4):
         assert client.get(place.get_absolute_url()).status_code == 200
 
 
@@ -645,30 +771,41 @@ class TestFixedQueries:
     def stories(self, request):
         places = PlaceFactory.create_batch(3)
         people = PersonFactory.create_batch(3)
+        authors = AuthorFactory.create_batch(2)
         source = SourceFactory()
         for _ in range(request.param):
             ArticleFactory(
-                public=True, places=places, people=people, source=source, dateline=places[1]
+                public=True,
+                places=places,
+                people=people,
+                authors=authors,
+                source=source,
+                dateline=places[1],
+                byline="",  # credited to its authors, as the pages print them
             )
-        return {"place": places[0], "person": people[0], "source": source}
+        return {"place": places[0], "person": people[0], "source": source, "author": authors[0]}
 
     @pytest.fixture(autouse=True)
     def no_page_cache(self, settings):
         settings.PAGE_CACHE_SECONDS = 0
 
+    # Lists of stories read their authors in one query more; the sitemap index counts
+    # two per kind of entity.
     @pytest.mark.parametrize(
         ("url", "queries"),
         [
-            ("/", 1),
-            ("/feed/", 3),
-            ("/feed/atom/", 3),
+            ("/", 2),
+            ("/feed/", 4),
+            ("/feed/atom/", 4),
             ("/people/", 1),
             ("/places/", 1),
             ("/sources/", 1),
+            ("/authors/", 1),
             ("/corrections/", 1),
-            ("/search/?q=story", 2),
-            ("/sitemap.xml", 8),
+            ("/search/?q=story", 3),
+            ("/sitemap.xml", 10),
             ("/sitemap-articles.xml", 2),
+            ("/sitemap-authors.xml", 2),
             ("/news-sitemap.xml", 1),
         ],
     )
@@ -676,15 +813,15 @@ class TestFixedQueries:
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200
 
-    @pytest.mark.parametrize("kind", ["place", "person", "source"])
+    @pytest.mark.parametrize("kind", ["place", "person", "source", "author"])
     def test_entity_pages_and_feeds(self, client, django_assert_max_num_queries, stories, kind):
         entity = stories[kind]
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(3):
             assert client.get(entity.get_absolute_url()).status_code == 200
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert client.get(f"{entity.get_absolute_url()}feed/").status_code == 200
 
     def test_article_page(self, client, django_assert_max_num_queries, stories):
         article = Article.objects.public().first()
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             assert client.get(article.get_absolute_url()).status_code == 200

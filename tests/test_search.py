@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles import editorial
 from articles.models import Article, Status
 from articles.search import MAX_QUERY_LENGTH, MAX_TERMS, Query, Term, parse_query, search, snippets
-from tests.factories import ArticleFactory, PlaceFactory
+from tests.factories import ArticleFactory, AuthorFactory, PlaceFactory
 
 HOSTILE = [
     "",
@@ -289,12 +289,16 @@ class TestSnippets:
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 30])
 def test_a_page_of_results_takes_fixed_queries(django_assert_max_num_queries, n):
-    ArticleFactory.create_batch(n, public=True, body="Floods in Ganja.")
-    with django_assert_max_num_queries(3):
+    authors = AuthorFactory.create_batch(2)
+    ArticleFactory.create_batch(n, public=True, body="Floods in Ganja.", authors=authors)
+    with django_assert_max_num_queries(4):
         paginator = Paginator(search(Article.objects.public().for_listing(), "ganja"), 20)
         page = paginator.page(1)
         html = snippets(page, "ganja")
-        rows = [(article.headline, article.source.name, article.dateline) for article in page]
+        rows = [
+            (article.headline, article.source.name, article.dateline, article.author_names)
+            for article in page
+        ]
     assert paginator.count == n
     assert len(rows) == len(html) == min(n, 20)
 

@@ -121,6 +121,107 @@ class TestPlainText:
         assert story.paragraphs == ("One paragraph.", "Another paragraph.")
 
 
+class TestBylines:
+    """Who a byline names (wire.read_byline), in every shape agencies send it."""
+
+    # name: (byline, reporters, agency)
+    CASES = {
+        "an agency": ("By Trend", (), "Trend"),
+        "an agency in capitals": ("BY AZERTAC", (), "AZERTAC"),
+        "an agency of two words": ("By Caspian Wire", (), "Caspian Wire"),
+        "an agency's alias": ("By Trend News", (), "Trend News"),
+        "reporter, comma, agency": ("By Jane Doe, Trend", ("Jane Doe",), "Trend"),
+        "reporter, en dash, agency, colon": ("By Jane Doe – Trend:", ("Jane Doe",), "Trend"),
+        "reporter, em dash, agency": ("By Jane Doe — Trend", ("Jane Doe",), "Trend"),
+        "reporter, spaced hyphen, agency": ("By Jane Doe - Trend:", ("Jane Doe",), "Trend"),
+        "a reporter alone": ("By Jane Doe", ("Jane Doe",), ""),
+        "two reporters": ("By Jane Doe and John Roe", ("Jane Doe", "John Roe"), ""),
+        "two reporters, comma": ("By Jane Doe, John Roe", ("Jane Doe", "John Roe"), ""),
+        "three reporters and an agency": (
+            "By Jane Doe, John Roe & Ali Veli – Trend:",
+            ("Jane Doe", "John Roe", "Ali Veli"),
+            "Trend",
+        ),
+        "a reporter and an agency nobody knows": (
+            "By Jane Doe, Caspian Wire",
+            ("Jane Doe",),
+            "Caspian Wire",
+        ),
+        "a hyphenated name": ("By Jean-Paul Martin – AFP:", ("Jean-Paul Martin",), "AFP"),
+        "initials and particles": ("By J. van der Berg", ("J. van der Berg",), ""),
+        "letters beyond ASCII": ("By Nargiz Sadıxova – Trend:", ("Nargiz Sadıxova",), "Trend"),
+        "a list is never one agency": ("By Reuters and AFP", ("Reuters", "AFP"), ""),
+        "an agency, then a reporter": ("By Trend, Jane Doe", ("Trend", "Jane Doe"), ""),
+        "ninjs by, a reporter without By": ("Jane Doe", ("Jane Doe",), ""),
+        "ninjs by, an agency without By": ("Trend", (), "Trend"),
+        "no byline": ("", (), ""),
+    }
+
+    @pytest.mark.parametrize(("byline", "reporters", "agency"), CASES.values(), ids=CASES.keys())
+    def test_read_byline(self, byline, reporters, agency):
+        assert wire.read_byline(byline) == wire.Credit(reporters, agency)
+
+    # name: (name, reads as a person's)
+    NAMES = {
+        "first and last name": ("Jane Doe", True),
+        "an initial": ("J. Doe", True),
+        "particles": ("Ursula von der Leyen", True),
+        "a particle with a hyphen": ("Mahammad al-Hassan", True),
+        "an apostrophe": ("Seán O'Brien", True),
+        "Azerbaijani letters": ("Nargiz Sadıxova", True),
+        "one word": ("Trend", False),
+        "an acronym": ("AZERTAC", False),
+        "an organisation's word": ("Caspian Wire", False),
+        "news": ("Trend News", False),
+        "the": ("The Guardian", False),
+        "capitals": ("APA PRESS", False),
+        "a web address": ("Trend.az Baku", False),
+        "a number": ("Jane Doe 3", False),
+        "lower case": ("jane doe", False),
+    }
+
+    @pytest.mark.parametrize(("name", "person"), NAMES.values(), ids=NAMES.keys())
+    def test_looks_like_a_person(self, name, person):
+        assert wire.looks_like_a_person(name) is person
+
+    def test_a_reporters_byline_line_ends_with_a_colon(self):
+        story = wire.parse_text("By Jane Doe – Trend:\n\nBAKU, Oct. 6 — The minister spoke.")
+        assert (story.byline, story.reporters, story.agency) == (
+            "By Jane Doe – Trend",
+            ("Jane Doe",),
+            "Trend",
+        )
+        assert story.paragraphs == ("BAKU, Oct. 6 — The minister spoke.",)
+
+    def test_the_lead_may_follow_the_byline_line_at_once(self):
+        story = wire.parse_text("By Jane Doe – Trend:\nThe minister spoke in Baku.")
+        assert story.byline == "By Jane Doe – Trend"
+        assert story.paragraphs == ("The minister spoke in Baku.",)
+
+    def test_a_colon_without_an_agency_is_a_lead(self):
+        story = wire.parse_text("By the end of talks:\n\nNothing was agreed.")
+        assert story.byline == ""
+        assert story.paragraphs[0] == "By the end of talks:"
+
+    def test_ninjs_by_names_the_reporter_and_the_copyright_holder_the_agency(self):
+        story = wire.parse(
+            '{"uri": "urn:x:1", "by": "By Jane Doe", "copyrightholder": "Trend", '
+            '"body_text": "The minister spoke."}'
+        )
+        assert (story.reporters, story.agency) == (("Jane Doe",), "Trend")
+
+    def test_nitf_byline_with_a_reporter(self):
+        story = wire.parse(
+            "<nitf><body><body.head><byline>By <person>Jane Doe</person>, Trend</byline>"
+            "</body.head><body.content><p>The minister spoke.</p></body.content></body></nitf>"
+        )
+        assert (story.byline, story.reporters, story.agency) == (
+            "By Jane Doe, Trend",
+            ("Jane Doe",),
+            "Trend",
+        )
+
+
 class TestNormalisation:
     def test_normalize(self):
         text = "\ufeffBy Trend \r\n\r\n\r\nOne\u00a0two\u2009three \rwrapped\t \n\n\n\n  \nLast  "

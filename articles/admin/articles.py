@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from articles import editorial, history, kinds
 from articles.admin.desk import DeskViews
 from articles.admin.filters import (
+    AuthorFilter,
     InboxFilter,
     PersonFilter,
     PlaceFilter,
@@ -47,6 +48,7 @@ class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
         WrittenByFilter,
         "headline_needs_review",
         SourceFilter,
+        AuthorFilter,
         PlaceFilter,
         PersonFilter,
         "published_at",
@@ -57,7 +59,7 @@ class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    autocomplete_fields = ["source", "dateline", "people", "places", "mentioned_sources"]
+    autocomplete_fields = ["authors", "source", "dateline", "people", "places", "mentioned_sources"]
     readonly_fields = ["original_text", "created_at", "created_by", "updated_at", "updated_by"]
     # The story in the main column; links, publication and its record beside it on a
     # wide screen (templates/admin/articles/article/change_form.html, desk.css).
@@ -67,7 +69,14 @@ class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
             "Links",
             {
                 "classes": ["desk-side"],
-                "fields": ["source", "dateline", "people", "places", "mentioned_sources"],
+                "fields": [
+                    "authors",
+                    "source",
+                    "dateline",
+                    "people",
+                    "places",
+                    "mentioned_sources",
+                ],
             },
         ),
         (

@@ -1,4 +1,5 @@
-"""Sources, people and places: found by name or alias, each with its number of stories."""
+"""Sources, people, places and authors: found by name or alias, each with its number of
+stories."""
 
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -7,7 +8,7 @@ from django.utils.html import format_html
 
 from articles import kinds
 from articles.admin.pagination import CappedCountPaginator
-from articles.models import Article, Person, Place, Source
+from articles.models import Article, Author, Person, Place, Source
 
 
 def article_count(through, column):
@@ -77,3 +78,9 @@ class PlaceAdmin(EntityAdmin):
     list_filter = ["kind"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(Author)
+class AuthorAdmin(EntityAdmin):
+    list_display = ["name", "title", "user", "stories"]
+    list_select_related = ["user"]

@@ -101,6 +101,11 @@ class PersonFilter(EntityFilter):
     kind = kinds.PERSON
 
 
+class AuthorFilter(EntityFilter):
+    title = parameter_name = kinds.AUTHOR.name
+    kind = kinds.AUTHOR
+
+
 class SourceFilter(admin.SimpleListFilter):
     """The byline's agency: agencies are few, so all of them."""
 

@@ -35,6 +35,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "byline",
+            "authors",
             "source",
             "dateline",
             "people",

@@ -74,12 +74,15 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def entity_filters():
-    """?person=, ?place=, ?source=: one slug filter per entity kind (kinds.py)."""
+    """?person=, ?place=, ?source=, ?author=: one slug filter per entity kind (kinds.py)."""
     return {
         kind.name: SlugsFilter(
             queryset=kind.model.objects.all(),
             method="filter_about",
-            help_text=f"{kind.model_name} slug: stories about it; repeat for any of several.",
+            help_text=(
+                f"Stories {kind.preposition} the {kind.name} with this slug; "
+                "repeat for any of several."
+            ),
         )
         for kind in kinds.KINDS
     }

@@ -2,7 +2,9 @@
 
 Only standard properties: ``uri`` (required; the article's API address, which
 survives slug changes), ``version`` as a string, dates in RFC 3339, entity
-``uri``s as absolute addresses (Wikidata's when known).
+``uri``s as absolute addresses (Wikidata's when known). ninjs has no property
+for authors: they are ``people`` with ``rel`` "author", and ``by`` is the
+story's credit line.
 """
 
 from django.urls import reverse
@@ -61,7 +63,10 @@ class NinjsArticleSerializer(serializers.BaseSerializer):
                 {"role": "main", "contenttype": "text/html", "value": article.body_html},
             ],
             "altids": [{"role": "newsroom-id", "value": str(article.pk)}],
-            "people": [_entity(p, request, "mentioned") for p in article.people.all()],
+            "people": [
+                *(_entity(author, request, "author") for author in article.authors.all()),
+                *(_entity(person, request, "mentioned") for person in article.people.all()),
+            ],
             "places": [_entity(p, request, "mentioned") for p in article.places.all()],
             "organisations": [
                 _entity(s, request, "mentioned") for s in article.mentioned_sources.all()
@@ -84,8 +89,8 @@ class NinjsArticleSerializer(serializers.BaseSerializer):
             data["descriptions"] = descriptions
         if article.is_scheduled:
             data["embargoed"] = _when(article.published_at)
-        if article.byline:
-            data["by"] = article.byline
+        if credit := article.credit_line:
+            data["by"] = credit
         if article.dateline:
             data["located"] = article.dateline.name
         if article.source:

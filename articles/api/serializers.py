@@ -3,7 +3,7 @@ no rules (those are on the models)."""
 
 from rest_framework import serializers
 
-from articles.models import Article, Correction, Person, Place, Source
+from articles.models import Article, Author, Correction, Person, Place, Source
 from articles.models.articles import ArticleRemoval
 from articles.models.base import address
 
@@ -60,6 +60,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
 class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The public page (once public).")
     api_url = serializers.SerializerMethodField(help_text="This article in the API.")
+    authors = EntityRef(queryset=Author.objects.all(), many=True, required=False)
     source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
     people = EntityRef(queryset=Person.objects.all(), many=True, required=False)
     places = EntityRef(queryset=Place.objects.all(), many=True, required=False, with_kind=True)
@@ -91,6 +92,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "body_text",
             "word_count",
             "byline",
+            "authors",
             "source",
             "people",
             "places",
@@ -190,6 +192,13 @@ class PersonSerializer(EntitySerializer):
             "wikidata_id",
             "article_count",
         ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class AuthorSerializer(EntitySerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "slug", "name", "aliases", "title", "bio", "article_count"]
         extra_kwargs = {"slug": {"required": False}}
 
 

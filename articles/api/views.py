@@ -26,13 +26,22 @@ from articles.api.renderers import FastJSONRenderer, NinjsRenderer
 from articles.api.schema import IF_MATCH, NO_FORMAT, json_or_ninjs
 from articles.api.serializers import (
     ArticleSerializer,
+    AuthorSerializer,
     PersonSerializer,
     PlaceSerializer,
     RemovalPageSerializer,
     SourceSerializer,
     WireResultSerializer,
 )
-from articles.models import Article, ArticleRemoval, EditConflict, Person, Place, Source
+from articles.models import (
+    Article,
+    ArticleRemoval,
+    Author,
+    EditConflict,
+    Person,
+    Place,
+    Source,
+)
 
 
 @contextlib.contextmanager
@@ -273,8 +282,14 @@ class PlaceViewSet(EntityViewSet):
         return super().get_queryset().select_related("parent")
 
 
+class AuthorViewSet(EntityViewSet):
+    kind = kinds.AUTHOR
+    queryset = Author.objects.none()
+    serializer_class = AuthorSerializer
+
+
 # One per kind (api/urls.py routes them at the kind's plural).
-ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet)
+ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet, AuthorViewSet)
 
 
 class WireIntakeView(APIView):

@@ -1,4 +1,5 @@
-"""The newsroom's domain: sources, people and places, and the articles that mention them.
+"""The newsroom's domain: sources, people and places, the articles that mention them,
+and the authors who write them.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -21,6 +22,7 @@ from articles.models.articles import (
 from articles.models.base import SLUG_MAX_LENGTH, SluggedModel, SlugRedirect
 from articles.models.desk import Autosave, Presence
 from articles.models.entities import (
+    Author,
     Entity,
     Person,
     Place,
@@ -43,6 +45,7 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRemoval",
     "Audience",
+    "Author",
     "Autosave",
     "Correction",
     "EditConflict",

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from articles import bodies, kinds, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
-from articles.models.entities import Person, Place, Source
+from articles.models.entities import Author, Person, Place, Source
 from articles.slugs import slugify_text
 
 
@@ -203,8 +203,19 @@ class ArticleQuerySet(models.QuerySet):
     )
 
     def for_listing(self):
-        """What a list of stories shows: headline, summary, time, source, dateline."""
-        return self.select_related("source", "dateline").only(*self.LISTING_FIELDS).newest_first()
+        """What a list of stories shows: headline, summary, time, authors, source, dateline."""
+        return (
+            self.select_related("source", "dateline")
+            .only(*self.LISTING_FIELDS)
+            .prefetch_related(
+                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name"))
+            )
+            .newest_first()
+        )
+
+    def for_headlines(self):
+        """A list of links to stories (related stories): headline and time, nothing to join."""
+        return self.only("id", "slug", "headline", "published_at").newest_first()
 
     def for_feed(self):
         """A feed item: a teaser, its body (text for a missing summary, reader HTML for
@@ -221,9 +232,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """What a story's page shows: its links, dateline, source and corrections."""
+        """What a story's page shows: its authors, links, dateline, source and corrections."""
         return self.select_related("source", "dateline").prefetch_related(
-            "people", "places", "corrections"
+            "authors", "people", "places", "corrections"
         )
 
     def batches(self, size=500):
@@ -242,7 +253,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.visible_to(user).for_api(drafts=user.has_perm(VIEW_ALL_PERMISSION))
 
     def for_api(self, *, drafts=True):
-        """What an API article carries: links, dateline, source, corrections.
+        """What an API article carries: authors, links, dateline, source, corrections.
 
         The linked entities are read with only the fields an article shows
         of them: building a hundred full Person rows for a page is the cost.
@@ -255,6 +266,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("source", "dateline")
             .prefetch_related(
+                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
                 Prefetch("people", queryset=Person.objects.only("id", "slug", "name")),
                 Prefetch("places", queryset=Place.objects.only("id", "slug", "name", "kind")),
                 Prefetch("mentioned_sources", queryset=Source.objects.only("id", "slug", "name")),
@@ -336,7 +348,15 @@ class Article(SluggedModel):
         editable=False,
         help_text="The body as readers see it: rendered and sanitised on save.",
     )
-    byline = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Credit text, such as an agency's. Left blank, the story is credited to its "
+            'authors and source: "By Jane Doe, Trend".'
+        ),
+    )
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
@@ -682,6 +702,48 @@ class Article(SluggedModel):
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and not self.is_public
+
+    def _author_parts(self):
+        authors = list(self.authors.all())
+        parts = []
+        for index, author in enumerate(authors):
+            if index:
+                parts.append((" and " if index == len(authors) - 1 else ", ", None))
+            parts.append((author.name, author))
+        return parts
+
+    @property
+    def author_names(self):
+        """The authors as one phrase, "Jane Doe, John Roe and Ali Veli"; "" for none."""
+        return "".join(text for text, _ in self._author_parts())
+
+    @property
+    def author_credit(self):
+        """The authors' credit, "By Jane Doe and John Roe", in pieces of (text, the author
+        it names or None), so a page can link each name; [] without authors."""
+        parts = self._author_parts()
+        return [("By ", None), *parts] if parts else []
+
+    @property
+    def credit_parts(self):
+        """The credit line in author_credit's pieces.
+
+        The byline an editor or the wire typed wins. Left blank, the credit is
+        made from the authors and the source whenever it is read, so it follows
+        a renamed author or a changed source: "By Jane Doe and John Roe, Trend".
+        Without either, there is none.
+        """
+        if self.byline:
+            return [(self.byline, None)]
+        parts = self.author_credit
+        if parts and self.source:
+            parts.append((f", {self.source.credit_name}", None))
+        return parts
+
+    @property
+    def credit_line(self):
+        """What pages, feeds, structured data and ninjs credit the story to, as text."""
+        return "".join(text for text, _ in self.credit_parts)
 
     @property
     def paragraphs(self):

@@ -1,6 +1,8 @@
-"""Sources, people and places: what articles mention, found by name and alias."""
+"""Sources, people and places: what articles mention, found by name and alias; and
+authors, the newsroom's own writers, who write articles rather than appear in them."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, slug_re
@@ -169,6 +171,11 @@ class SourceKind(models.TextChoices):
 
 class Source(Entity):
     kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.OTHER)
+    short_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='How a credit line names it: "Trend" for Trend News Agency. Blank: its name.',
+    )
     url = models.URLField(blank=True)
     description = models.TextField(blank=True)
     needs_review = models.BooleanField(
@@ -185,6 +192,11 @@ class Source(Entity):
                 condition=Q(kind__in=SourceKind.values), name="articles_source_kind_valid"
             ),
         ]
+
+    @property
+    def credit_name(self):
+        """The name a story's credit line gives it ("By Jane Doe, Trend")."""
+        return self.short_name or self.name
 
     def clean(self):
         super().clean()
@@ -208,6 +220,27 @@ class Person(Entity):
 
     class Meta(Entity.Meta):
         verbose_name_plural = "people"
+
+
+class Author(Entity):
+    """A staff writer: credited on the stories they wrote, not one a story is about.
+
+    Found by name and alias only in a wire byline ("By Jane Doe – Trend:"),
+    never in running text.
+    """
+
+    title = models.CharField(
+        max_length=200, blank=True, help_text='Role or title, e.g. "Baku correspondent".'
+    )
+    bio = models.TextField(blank=True, help_text="A short biography for their page.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="Their account on the desk, if they have one.",
+    )
 
 
 class PlaceQuerySet(EntityQuerySet):

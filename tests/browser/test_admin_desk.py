@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Status
 from tests.browser.conftest import save
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 from tests.helpers import change_url
 
 ADD_ARTICLE = "/admin/articles/article/add/"
@@ -54,6 +54,24 @@ def test_an_editor_writes_a_draft_with_autocompleted_links(page, login, editor, 
     assert article.status == Status.DRAFT
     assert article.source.slug == "trend"
     assert list(article.places.values_list("slug", flat=True)) == ["ganja"]
+
+
+def test_an_editor_credits_a_draft_to_its_authors_by_name_or_alias(page, login, editor, seed):
+    AuthorFactory(name="Jane Doe", aliases=["Canan Doe"])
+    AuthorFactory(name="John Roe")
+    headline = "Harvest begins in the south"
+    login(page, editor)
+    page.goto(ADD_ARTICLE)
+    page.get_by_role("textbox", name="Headline").fill(headline)
+    choose(page, "authors", typing="Canan", option="Jane Doe")
+    choose(page, "authors", typing="Roe", option="John Roe")
+
+    save(page)
+
+    expect(page.locator("#result_list")).to_contain_text(headline)
+    article = Article.objects.get(headline=headline)
+    assert sorted(article.authors.values_list("name", flat=True)) == ["Jane Doe", "John Roe"]
+    assert article.credit_line == "By Jane Doe and John Roe"
 
 
 @pytest.mark.parametrize(("alias", "place"), [("Gəncə", "Ganja"), ("Azerbaijani", "Azerbaijan")])

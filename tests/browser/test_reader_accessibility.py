@@ -8,18 +8,23 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import editorial
-from articles.models import Article
+from articles.models import Article, Source
 from tests.browser.conftest import TIMEOUT_MS, serious_violations
+from tests.factories import ArticleFactory, AuthorFactory
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 SEED_ARTICLE = "seed article"  # its address comes from the database, once seeded
+AUTHORED_ARTICLE = "authored article"  # a staff author's story (corrected_seed)
 READER_PAGES = [
     "/",
     SEED_ARTICLE,
     "/places/ganja/",
     "/people/zakir-hasanov/",
     "/sources/trend/",
+    "/authors/jane-doe/",
+    AUTHORED_ARTICLE,
     "/places/",
+    "/authors/",
     "/search/?q=Iskander",
     "/search/?q=xylophone",
     "/corrections/",
@@ -35,15 +40,26 @@ def phone(new_context):
 
 @pytest.fixture
 def corrected_seed(seed, editor):
-    """The seed newsroom with a public correction, so its markup is checked too."""
+    """The seed newsroom with a public correction, and a story two staff authors wrote,
+    so the markup of both is checked too."""
     editorial.correct(
         Article.objects.get(), "An earlier version gave the wrong date for the meeting.", by=editor
+    )
+    jane = AuthorFactory(name="Jane Doe", title="Baku correspondent", bio="Covers energy.")
+    ArticleFactory(
+        public=True,
+        headline="Gas exports rise",
+        byline="",
+        source=Source.objects.get(slug="trend"),
+        authors=[jane, AuthorFactory(name="John Roe")],
     )
 
 
 def visit(page, url):
     if url == SEED_ARTICLE:
-        url = Article.objects.get().get_absolute_url()
+        url = Article.objects.get(authors=None).get_absolute_url()  # the agency's story
+    elif url == AUTHORED_ARTICLE:
+        url = Article.objects.get(headline="Gas exports rise").get_absolute_url()
     response = page.goto(url)
     assert response.ok, f"{url} answered {response.status}"
 
