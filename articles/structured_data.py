@@ -75,6 +75,7 @@ def news_article(article, request):
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
+        "wordCount": article.word_count,
         "publisher": newsroom,
         # Nobody named: the newsroom wrote it.
         "author": authors(article, request) or [newsroom],

@@ -93,6 +93,9 @@ class TestArticlePage:
         assert data["headline"].startswith("Azerbaijan’s defense minister")
         assert data["datePublished"] == "2020-10-06T08:00:00+00:00"
         assert data["dateModified"] > data["datePublished"]
+        stored = Article.objects.get()
+        assert data["wordCount"] == len(stored.body_text.split()) == 284
+        assert f"{stored.reading_minutes} min read" in client.get(SEED_URL).text
         assert data["author"] == [
             {
                 "@type": "Organization",
