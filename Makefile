@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # Production serves content-hashed static files, cached for a year.
 SERVE_ENV := STATIC_MANIFEST=$${STATIC_MANIFEST:-1}
 
-.PHONY: install run serve test lint format bench loadtest faults clean
+.PHONY: install run serve test lint format editor bench loadtest faults clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,16 +51,23 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# axe-core, for the reader site's accessibility tests. Without npm those tests skip
-# (and fail under CI=true). touch: npm ci keeps the file's date from the package.
-AXE := node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
+# The npm packages: axe-core for the accessibility tests, and the body editor's
+# ProseMirror and esbuild, for checking and rebuilding its built files. Without npm those
+# tests skip (and fail under CI=true).
+NODE_MODULES := node_modules/.package-lock.json
+$(NODE_MODULES): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
-	else echo "npm not found: the accessibility tests will skip (fail under CI=true)"; fi
+	else echo "npm not found: the accessibility and editor tests will skip (fail under CI=true)"; fi
 
-test: lint $(AXE)
+test: lint $(NODE_MODULES)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The body editor's built files (static/desk/editor/), after a change to its sources in
+# static/desk/editor/src/ or to its npm packages; they are committed, so running the site
+# needs no build.
+editor: $(NODE_MODULES)
+	npm run build:editor
 
 # Benchmarks (bench/README.md): figures for README, not pass/fail tests.
 bench: install

@@ -11,9 +11,60 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from articles import bodies
+
 ROOT = Path(__file__).resolve().parent.parent
 # Gunicorn workers of the ``served`` site (conftest.py).
 SERVED_WORKERS = 2
+
+# Markup that would run in a reader's or an editor's browser if any of it got through: for
+# every way into a story's body (the form, the editor's paste and restore, the API).
+XSS_CORPUS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<img/src=x/onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    '<a href="javascript:alert(1)">a javascript: link</a>',
+    '<a href="JaVaScRiPt:alert(1)">in mixed case</a>',
+    '<a href=" javascript:alert(1)">after a space</a>',
+    '<a href="java&#x09;script:alert(1)">with an entity</a>',
+    '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">a data: link</a>',
+    '<a href="//evil.example/">a protocol-relative link</a>',
+    '<svg onload="alert(1)"><circle r="1"></circle></svg>',
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    '<object data="data:text/html,alert(1)"></object>',
+    '<p style="background:url(javascript:alert(1))" onclick="alert(1)">a styled paragraph</p>',
+    '<details open ontoggle="alert(1)">a details element</details>',
+    '<form><button formaction="javascript:alert(1)">a button</button></form>',
+    '<math><mi xlink:href="javascript:alert(1)">math</mi></math>',
+    '<figure data-image="1" onmouseover="alert(1)"><figcaption onclick="alert(1)">a caption'
+    "</figcaption></figure>",
+    '<blockquote class="pull-quote" style="color:red"><p>a quote</p></blockquote>',
+    '<a href="/people/x/" data-link="person:1 onclick=alert(1)">a bad data-link</a>',
+    "<!--<img src=x onerror=alert(1)>-->",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<style>@import 'javascript:alert(1)';</style>",
+    '<body onload="alert(1)"><p>a body</p></body>',
+]
+
+
+def assert_body_in_the_format(body):
+    """Only the body format's tags and attributes (articles/bodies.py), with the addresses,
+    links and pictures it allows: nothing a browser would run."""
+    allowed = {
+        **dict.fromkeys(["p", "h2", "h3", "ul", "ol", "li", "strong", "em", "br"], set()),
+        **{"a": {"href", "data-link"}, "blockquote": {"class"}, "figcaption": set()},
+        "figure": {"data-image"},
+    }
+    for node in bodies._walk(bodies.parse(body)):
+        if node.tag:
+            assert node.tag in allowed, node.tag
+            assert set(node.attrs) <= allowed[node.tag], node.attrs
+            assert bodies.HREF.match(node.attrs.get("href", "/")), node.attrs
+            assert bodies.DATA_LINK.match(node.attrs.get("data-link", "person:1")), node.attrs
+            assert node.attrs.get("class", bodies.PULL_QUOTE) == bodies.PULL_QUOTE, node.attrs
 
 
 def token_for(user):

@@ -1,11 +1,13 @@
 """The desk's own views around the change form: preview, presence, autosave,
-corrections, history, recovery, link suggestions and agency updates.
+corrections, history, recovery, link suggestions, the body editor's link search and
+agency updates.
 
 Each view reads the request, calls the model or module that holds the rule
 (``Article``, ``Presence``, ``Autosave``, ``history``, ``linking``) or the action
 (``editorial``), and answers; none decides anything itself.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,14 @@ from articles.models import Article, Autosave, EditConflict, Presence, WireItem,
 # Form fields an autosave keeps: what an editor types, not what they pick.
 AUTOSAVED_FIELDS = ("headline", "summary", "body", "byline", "slug")
 AUTOSAVE_MAX_CHARACTERS = 1_200_000
+# Choices the body editor's link dialog offers of each kind, and of stories.
+LINK_TARGETS_PER_KIND = 10
+
+
+class LinkTargetSearch(forms.Form):
+    # No name or headline is longer (headlines are at most 300 characters); a null
+    # character is refused, as PostgreSQL would refuse it in the query.
+    term = forms.CharField(max_length=300, required=False)
 
 
 def update_diff(article, item):
@@ -102,6 +112,7 @@ class DeskViews:
                 view(self.accept_link, post=True),
                 name=f"{info}_accept_link",
             ),
+            path("link-targets/", view(self.link_targets), name=f"{info}_link_targets"),
             path(
                 "<int:article_id>/unlink/<str:kind>/<int:entity_id>/",
                 view(self.reject_link, post=True),
@@ -458,6 +469,43 @@ class DeskViews:
             made = "Linked" if existing else f"Created the {found.name} and linked"
             self.message_user(request, f"{made} {entity.name}.", messages.SUCCESS)
         return self.back_to_form(article)
+
+    def link_targets(self, request):
+        """People, places, sources and stories named like ``?term=``, for the body
+        editor's link dialog: what the user may read of each, one query per kind."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        search = LinkTargetSearch(request.GET)
+        if not search.is_valid():
+            return JsonResponse({"errors": search.errors}, status=400)
+        term = search.cleaned_data["term"]
+        if not term:
+            return JsonResponse({"results": []})
+        choices = [
+            (kind.name, entity, entity.name)
+            for kind in kinds.KINDS
+            if self.admin_site.get_model_admin(kind.model).has_view_permission(request)
+            for entity in kind.model.objects.link_choices(term)[:LINK_TARGETS_PER_KIND]
+        ]
+        stories = Article.objects.visible_to(request.user).link_choices(term)
+        choices += [
+            (Article._meta.model_name, story, story.headline)
+            for story in stories[:LINK_TARGETS_PER_KIND]
+        ]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "kind": kind,
+                        "id": target.pk,
+                        "name": name,
+                        "label": target._meta.verbose_name,
+                        "url": target.get_absolute_url(),
+                    }
+                    for kind, target, name in choices
+                ]
+            }
+        )
 
     def decide_update(self, request, item_id, decision):
         item = get_object_or_404(WireItem, pk=item_id, outcome=WireOutcome.PENDING)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles import bodies, history, intake, kinds, merging, text, wire
+from articles.admin.widgets import BodyEditor
 from articles.models import Article, Status
 from articles.models.articles import PUBLISH_PERMISSION
 
@@ -44,6 +45,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
         ]
+        widgets = {"body": BodyEditor()}
 
     def __init__(
         self,

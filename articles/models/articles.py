@@ -194,6 +194,16 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def link_choices(self, term):
+        """What the body editor's link dialog offers for ``term``: the stories whose
+        headline contains it, newest first as the desk lists them, read with what a
+        choice shows (headline and address)."""
+        return (
+            self.filter(headline__icontains=term)
+            .order_by("-created_at", "-id")
+            .only("id", "headline", "slug")
+        )
+
     # A teaser's columns: the body, its HTML and the wire copy are most of a
     # row's bytes and no list shows them.
     LISTING_FIELDS = (

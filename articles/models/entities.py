@@ -7,7 +7,18 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, slug_re
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from articles import kinds, text
@@ -67,6 +78,16 @@ class EntityQuerySet(models.QuerySet):
         )
         return self.annotate(
             story_count=Coalesce(Subquery(stories, output_field=IntegerField()), 0)
+        )
+
+    def link_choices(self, term):
+        """What the body editor's link dialog offers for ``term``: the entities whose name
+        or an alias contains it, those whose name starts with it first, read with what a
+        choice shows (name and address)."""
+        return (
+            self.filter(Q(name__icontains=term) | Q(aliases__icontains=term))
+            .order_by(Case(When(name__istartswith=term, then=0), default=1), "name", "id")
+            .only("id", "name", "slug")
         )
 
 

@@ -77,6 +77,45 @@ def second_page(new_context):
     return open_page(new_context)
 
 
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's file, which `make test` installs with npm ci."""
+    if not AXE.exists():
+        if shutil.which("npm") is None:
+            reason = "npm not found, so axe-core cannot be installed (apt-get install npm)"
+        else:
+            reason = f"axe-core not installed at {AXE} (run `make test` or `npm ci`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE
+
+
+@pytest.fixture
+def axe_page(new_context, axe_script):
+    """A page that lets axe in: the site's Content-Security-Policy would block its script."""
+    context = new_context(bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def serious_violations(page, *, exclude=()):
+    """axe-core's serious and critical violations on the page as it stands, described,
+    outside the elements ``exclude`` selects."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "exclude => axe.run(exclude.length ? {exclude} : document, {resultTypes: ['violations']})",
+        [[selector] for selector in exclude],
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n    at "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.fixture
 def login():
     """``login(page, user)``: sign in through the admin's login form, as a person would."""
@@ -101,39 +140,17 @@ def save(page, button="Save"):
     assert errors.count() == 0, "\n".join(errors.all_inner_texts())
 
 
-@pytest.fixture(scope="session")
-def axe_script():
-    """axe-core's file, which `make test` installs with npm ci."""
-    if not AXE.exists():
-        if shutil.which("npm") is None:
-            reason = "npm not found, so axe-core cannot be installed (apt-get install npm)"
-        else:
-            reason = f"axe-core not installed at {AXE} (run `make test` or `npm ci`)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return AXE
+def body_editor(page):
+    """The body's editor (static/desk/editor/), which stands in for the hidden textarea."""
+    return page.get_by_role("textbox", name="Body")
 
 
-@pytest.fixture
-def axe_page(new_context, axe_script):
-    """A page that lets axe in: the site's Content-Security-Policy would block its script."""
-    context = new_context(bypass_csp=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def serious_violations(page):
-    """axe-core's serious and critical violations on the page as it stands, described."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        describe(violation)
-        for violation in results["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-
-
-def describe(violation):
-    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-    return f"{violation['id']} ({violation['impact']}): {violation['help']}\n    at {targets}"
+def write_body(page, *paragraphs):
+    """Replace the body with ``paragraphs``, typed as an editor types: Enter between them."""
+    body_editor(page).click()
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("Delete")
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            page.keyboard.press("Enter")
+        page.keyboard.type(paragraph)

@@ -1,10 +1,10 @@
-"""The editors' desk in a real browser: sign-in, select2 autocompletes, the status select."""
+"""The editors' desk in a real browser: sign-in, select2 autocompletes, the workflow buttons."""
 
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.browser.conftest import save
+from tests.browser.conftest import save, write_body
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.helpers import change_url
 
@@ -74,6 +74,20 @@ def test_an_editor_credits_a_draft_to_its_authors_by_name_or_alias(page, login, 
     assert article.credit_line == "By Jane Doe and John Roe"
 
 
+def test_the_autocompletes_are_named_by_their_labels_for_screen_readers(page, login, editor, seed):
+    login(page, editor)
+    page.goto(ADD_ARTICLE)
+    # Named as the admin names every field, by its label ("Dateline:").
+    dateline = page.get_by_role("combobox", name="Dateline:", exact=True)
+    expect(dateline).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Places", exact=True)).to_be_visible()
+
+    choose(page, "dateline", typing="Gan", option="Ganja")
+
+    # Once chosen, the box says both what it is and what was chosen.
+    expect(page.get_by_role("combobox", name="Dateline: Ganja", exact=True)).to_be_visible()
+
+
 @pytest.mark.parametrize(("alias", "place"), [("Gəncə", "Ganja"), ("Azerbaijani", "Azerbaijan")])
 def test_the_place_autocomplete_finds_a_place_by_alias(page, login, editor, seed, alias, place):
     login(page, editor)
@@ -136,15 +150,8 @@ def test_paragraphs_typed_into_the_body_are_paragraphs_on_the_public_page(page, 
     article = ArticleFactory(public=True, body="Old text.")
     login(page, editor)
     page.goto(change_url(article))
-    body = page.locator("#id_body")
-    body.fill("")
-    # Typed as an editor types: the browser sends each line break as CRLF.
-    for number, paragraph in enumerate(["First paragraph.", "Second one.", "Third one."]):
-        if number:
-            body.press("Enter")
-            body.press("Enter")
-        body.press_sequentially(paragraph)
 
+    write_body(page, "First paragraph.", "Second one.", "Third one.")
     save(page)
 
     page.goto(article.get_absolute_url())

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article
-from tests.browser.conftest import save
+from tests.browser.conftest import body_editor, save, write_body
 from tests.factories import ArticleFactory, staff
 from tests.helpers import change_url
 
@@ -40,7 +40,7 @@ def test_two_editors_edits_to_different_fields_are_both_kept(
     login(second_page, editor)
     second_page.goto(change_url(article))
 
-    page.locator("#id_body").fill("The bridge will reopen in June.")
+    write_body(page, "The bridge will reopen in June.")
     save(page)
     second_page.locator("#id_headline").fill("Bridge to reopen in summer")
     save(second_page)
@@ -67,15 +67,9 @@ def test_a_paragraph_both_editors_changed_is_theirs_to_choose(
     login(second_page, editor)
     second_page.goto(change_url(article))
 
-    page.locator("#id_body").fill("The bridge will reopen in June.\n\nTolls stay as they are.")
+    write_body(page, "The bridge will reopen in June.", "Tolls stay as they are.")
     save(page)
-    # Typed as a person would: Enter twice between paragraphs (the browser sends CRLF).
-    body = second_page.locator("#id_body")
-    body.fill("")
-    body.press_sequentially("The bridge will reopen in July.")
-    body.press("Enter")
-    body.press("Enter")
-    body.press_sequentially("Tolls will rise.")
+    write_body(second_page, "The bridge will reopen in July.", "Tolls will rise.")
     second_page.get_by_role("button", name="Save", exact=True).click()
 
     expect(second_page.locator(".errorlist.nonfield")).to_contain_text("alice saved this story at")
@@ -125,7 +119,7 @@ def test_an_editor_who_leaves_the_story_is_no_longer_shown(
 def type_and_close_without_saving(page, article, body):
     """Type into the story until the desk has autosaved it, then close the tab."""
     page.goto(change_url(article))
-    page.locator("#id_body").fill(body)
+    write_body(page, body)
     expect(page.locator("#autosave-status")).to_have_text(
         re.compile(r"^Unsaved changes autosaved at \d\d:\d\d:\d\d\.$")
     )
@@ -145,9 +139,11 @@ def test_typed_text_is_autosaved_and_restored_after_the_tab_is_closed(
     expect(reopened.locator("#autosave-offer")).to_be_visible()
     expect(reopened.locator("#autosave-offer")).to_contain_text("You have unsaved changes from")
     expect(reopened.locator("#id_body")).to_have_value("<p>Saved text.</p>")
+    expect(body_editor(reopened)).to_have_text("Saved text.")
     reopened.locator("#autosave-restore").click()
 
-    expect(reopened.locator("#id_body")).to_have_value("Typed but never saved.")
+    expect(body_editor(reopened)).to_have_text("Typed but never saved.")
+    expect(reopened.locator("#id_body")).to_have_value("<p>Typed but never saved.</p>")
     expect(reopened.locator("#autosave-offer")).to_be_hidden()
     assert body_of(article) == "Saved text."
     assert Version.objects.get_for_object(article).count() == revisions

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.browser.conftest import save
+from tests.browser.conftest import save, write_body
 from tests.factories import ArticleFactory
 from tests.helpers import change_url
 
@@ -82,7 +82,7 @@ def test_an_earlier_revision_is_compared_and_restored(page, login, editor):
     login(page, editor)
     page.goto(change_url(article))
     save(page, "Save and continue editing")
-    page.locator("#id_body").fill("Armenia occupied 25 percent.")
+    write_body(page, "Armenia occupied 25 percent.")
     save(page, "Save and continue editing")
 
     page.get_by_role("link", name="History").click()
