@@ -36,6 +36,7 @@ BLOCKS = frozenset({*TEXT_BLOCKS, "blockquote", "ul", "ol", "figure"})
 INLINE = frozenset({"strong", "em", "a", "br"})
 PULL_QUOTE = "pull-quote"
 LINK_KINDS = ("person", "place", "source", "author", "section", "article")
+# Anchored for the editor (widgets.py hands them to JavaScript); Python uses fullmatch.
 DATA_LINK = re.compile(rf"^(?:{'|'.join(LINK_KINDS)}):[1-9][0-9]{{0,18}}$")
 DATA_IMAGE = re.compile(r"^[1-9][0-9]{0,18}$")
 HREF = re.compile(r"^(?:https?://|mailto:|/(?!/))", re.IGNORECASE)
@@ -60,9 +61,9 @@ _ALLOWED = {
 
 def _attribute(tag, name, value):
     if name == "data-link":
-        return value if DATA_LINK.match(value) else None
+        return value if DATA_LINK.fullmatch(value) else None
     if name == "data-image":
-        return value if DATA_IMAGE.match(value) else None
+        return value if DATA_IMAGE.fullmatch(value) else None
     if name == "href":
         return value if HREF.match(value.strip()) else None
     return value
@@ -159,7 +160,7 @@ def editor_links(body):
     """(kind, id) of every newsroom entity or story the editor linked by choosing it."""
     found = []
     for node in _walk(parse(body)):
-        if node.tag == "a" and (link := node.attrs.get("data-link")) and DATA_LINK.match(link):
+        if node.tag == "a" and (link := node.attrs.get("data-link")) and DATA_LINK.fullmatch(link):
             kind, _, pk = link.partition(":")
             found.append((kind, int(pk)))
     return list(dict.fromkeys(found))
@@ -170,7 +171,7 @@ def image_ids(body):
     return [
         int(node.attrs["data-image"])
         for node in _walk(parse(body))
-        if node.tag == "figure" and DATA_IMAGE.match(node.attrs.get("data-image", ""))
+        if node.tag == "figure" and DATA_IMAGE.fullmatch(node.attrs.get("data-image", ""))
     ]
 
 
@@ -236,7 +237,7 @@ def _block(node):
         items = [item for item in items if _has_text(item)]
         return Node(node.tag, children=items) if items else None
     if node.tag == "figure":
-        if not DATA_IMAGE.match(node.attrs.get("data-image", "")):
+        if not DATA_IMAGE.fullmatch(node.attrs.get("data-image", "")):
             return None
         captions = [child for child in node.children if child.tag == "figcaption"]
         caption = _trimmed(_inline(_flat(captions[0]))) if captions else []
