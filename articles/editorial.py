@@ -48,6 +48,7 @@ def create(article, *, by, links=None, from_wire=False):
     _require(by is None or by.has_perm(ADD_PERMISSION), "You may not create stories.")
     with transaction.atomic():
         moved = _move(article, article.status, by=by) if article.status != Status.DRAFT else None
+        article.check_pictures_described()
         article.created_by = article.created_by or by
         article.updated_by = by
         verb = "Created from agency copy" if from_wire else "Created"
@@ -300,6 +301,7 @@ def _edit(
         else:
             moved = None
         article.check_publication_time()
+        article.check_pictures_described()
         if correction:
             correction = article.check_correction(correction)
             _require(by is None or by.has_perm(CORRECT_PERMISSION), "You may not correct stories.")
@@ -351,6 +353,7 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
             for kind in kinds.KINDS
             if before.get(kind.name, set()) != after.get(kind.name, set()) and not new
         ]
+    article.show_pictures()
     linking.link_editor_choices(article)
     linking.link_article(article, new=new and not links)
     render(article)

@@ -134,6 +134,7 @@ def _entity_row(model, pk, entity_name, tag, anchor, **fields):
         "aliases": json.dumps([]),
         "created_at": anchor,
         "updated_at": anchor,
+        "image_id": None,
         **fields,
     }
     return tuple(row[field.column] for field in model._meta.concrete_fields)
@@ -279,6 +280,7 @@ def _articles(rng, count, tag, anchor, sources, places, people, progress):
                 "body_html": body_html,
                 "byline": f"By {source[1]}",
                 "source_id": source[0],
+                "lead_image_id": None,
                 "dateline_id": chosen_places[0][0],
                 "status": status,
                 "published_at": published_at,

@@ -9,8 +9,15 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -258,3 +265,26 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy", said in the body
         return JsonResponse({"status": "unavailable", "database": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "site": settings.SITE_NAME})
+
+
+# What readers may fetch from the media storage: renditions and share cards, whose names
+# are content-hashed (a changed picture gets a new name), so a year's cache is safe. The
+# originals stay private: they keep the file's own metadata (GPS, camera serials).
+PUBLIC_MEDIA = re.compile(r"(?:renditions|cards)/[0-9a-f/]+[\w.-]*\.(avif|webp|jpg)")
+MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg"}
+
+
+@require_safe
+def media(request, name):
+    """A rendition or share card from the media storage, when the app serves MEDIA_URL
+    itself (``make run``; in production the web server or the storage's CDN does)."""
+    match = PUBLIC_MEDIA.fullmatch(name)
+    if match is None or ".." in name:
+        raise Http404("No such picture.")
+    try:
+        file = default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No such picture.") from None
+    response = FileResponse(file, content_type=MEDIA_TYPES[match[1]])
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -266,8 +266,43 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # compressed. Without it (development, tests), files are found where they live,
 # with no collectstatic and no manifest to miss.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=False)
+# Pictures (articles/pictures.py): originals and renditions go through the default
+# storage. The file system under MEDIA_ROOT by default, served at MEDIA_URL by the app
+# (articles/views.py, media); MEDIA_STORAGE=s3 puts them in S3-compatible object storage
+# through django-storages, with the bucket settings below; then MEDIA_URL is the
+# bucket's or its CDN's address.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_BUCKET", ""),
+            "endpoint_url": env_str("MEDIA_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_REGION", "") or None,
+            "access_key": env_str("MEDIA_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("MEDIA_SECRET_ACCESS_KEY", "") or None,
+            "custom_domain": env_str("MEDIA_CUSTOM_DOMAIN", "") or None,
+            # Content-hashed names: a file never changes, so caches keep it a year.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "default_acl": None,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is filesystem or s3, not {MEDIA_STORAGE!r}.")
+# Limits on an uploaded picture: bytes, and pixels (a decompression bomb's promise).
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 40 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 100_000_000)
+# What renditions keep of a picture's metadata: nothing else (no GPS, no camera serial).
+IMAGE_KEPT_METADATA = env_list("IMAGE_KEPT_METADATA", ["credit", "copyright"])
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

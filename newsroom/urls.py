@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
@@ -35,6 +36,12 @@ urlpatterns = [
     path("news-sitemap.xml", cached_page(sitemaps.news_sitemap), name="news-sitemap"),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    # Pictures, when MEDIA_URL is the app's own (the default; README, "Pictures").
+    *(
+        [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.media, name="media")]
+        if settings.MEDIA_URL.startswith("/")
+        else []
+    ),
     # Browsers ask for /favicon.ico whatever the page says. Lazy: with STATIC_MANIFEST the
     # file's hashed name is known once collectstatic has run, not when this module loads.
     path(

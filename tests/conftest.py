@@ -21,6 +21,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Each test stores pictures in a folder of its own, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache and no gazetteer left from another test's data."""
     cache.clear()
@@ -105,6 +112,7 @@ def served_env(tmp_path):
         HOST="127.0.0.1",
         PORT=str(free_port()),
         WEB_CONCURRENCY=str(SERVED_WORKERS),
+        MEDIA_ROOT=str(tmp_path / "media"),
     )
     for command in (["migrate", "--noinput"], ["createcachetable"]):
         done = manage(*command, env=env)

@@ -6,12 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles import imaging
 from articles.models import (
     Article,
     Author,
+    Image,
     Person,
     Place,
     PlaceKind,
+    Rendition,
     Source,
     SourceKind,
     Status,
@@ -73,6 +76,49 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     kind = PlaceKind.CITY
 
 
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library picture as rows only: its renditions named, no files stored (pages and
+    the API need their addresses, not their pixels). ``tests.pictures.upload`` stores a
+    real one."""
+
+    class Meta:
+        model = Image
+        skip_postgeneration_save = True
+
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    file = factory.LazyAttribute(lambda o: f"originals/{o.content_hash[:2]}/{o.content_hash}.jpeg")
+    format = "jpeg"
+    width = 3000
+    height = 2000
+    byte_size = 1_500_000
+    alt_text = factory.Sequence(lambda n: f"A crowd in the square, picture {n}")
+    caption = "Residents gather in the central square."
+    credit = "Jane Doe"
+    copyright = "© Agency"
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = []
+        for spec, formats in imaging.specs_for(min(self.width, imaging.LARGEST)):
+            width, height = spec.size_for(self.width, self.height)
+            for fmt in formats:
+                name = f"renditions/{self.content_hash[:2]}/{self.content_hash}/{spec.name}.{fmt}"
+                rows.append(
+                    Rendition(
+                        image=self,
+                        spec=spec.name,
+                        format=fmt,
+                        width=width,
+                        height=height,
+                        byte_size=10_000,
+                        file=name,
+                    )
+                )
+        Rendition.objects.bulk_create(rows)
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     """A draft by default; ``public=True`` makes it published an hour ago."""
 
@@ -107,6 +153,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def places(self, create, extracted, **kwargs):
         if create and extracted:
             self.places.set(extracted)
+
+    @factory.post_generation
+    def pictures(self, create, extracted, **kwargs):
+        # What the editorial service keeps: the pictures the story shows.
+        if create and (self.lead_image_id or "<figure" in self.body):
+            self.show_pictures()
 
 
 class WireItemFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,5 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-and the authors who write them.
+the authors who write them and the pictures they show.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -30,6 +30,7 @@ from articles.models.entities import (
     Source,
     SourceKind,
 )
+from articles.models.images import Image, ImageQuerySet, Rendition
 from articles.models.wire_items import (
     AlreadyHandled,
     Handled,
@@ -51,10 +52,13 @@ __all__ = [
     "EditConflict",
     "Entity",
     "Handled",
+    "Image",
+    "ImageQuerySet",
     "Person",
     "Place",
     "PlaceKind",
     "Presence",
+    "Rendition",
     "SlugRedirect",
     "SluggedModel",
     "Source",

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from articles import bodies, kinds, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
 from articles.models.entities import Author, Person, Place, Source
+from articles.models.images import Image
 from articles.slugs import slugify_text
 
 
@@ -367,6 +368,17 @@ class Article(SluggedModel):
         ),
     )
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The picture at the top of the story, in teasers and on shares.",
+    )
+    # The pictures the story shows, lead and body: kept by the editorial service, for
+    # "used in N stories", the publish check on alt text and the outputs' image lists.
+    images = models.ManyToManyField(Image, blank=True, editable=False, related_name="articles")
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
@@ -788,6 +800,34 @@ class Article(SluggedModel):
             except ValidationError as error:
                 raise ValidationError({"status": error.messages}) from None
         self.check_publication_time()
+        self.check_pictures_described()
+
+    def picture_ids(self):
+        """The pictures the story shows: its lead image, then the body's, once each."""
+        lead = [self.lead_image_id] if self.lead_image_id else []
+        return list(dict.fromkeys([*lead, *bodies.image_ids(self.body)]))
+
+    def show_pictures(self):
+        """Keep ``images`` (what "used in N stories" counts) to the pictures it shows."""
+        self.images.set(Image.objects.filter(pk__in=self.picture_ids()))
+
+    def check_pictures_described(self):
+        """Refuse to make public a story showing a picture with no alt text: readers who
+        cannot see it would get nothing, and search engines skip it."""
+        if self.status != Status.PUBLISHED:
+            return
+        bare = Image.objects.filter(pk__in=self.picture_ids(), alt_text="").order_by("pk")
+        if missing := [str(image.pk) for image in bare]:
+            field = "lead_image" if self.lead_image_id in map(int, missing) else "body"
+            raise ValidationError(
+                {
+                    field: (
+                        f"Picture {', '.join(missing)} has no alt text. Describe it in the "
+                        "picture library before publishing: readers who cannot see it would "
+                        "get nothing."
+                    )
+                }
+            )
 
     def check_publication_time(self):
         """Refuse a published story without a publication time, naming the field

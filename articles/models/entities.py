@@ -109,6 +109,14 @@ class Entity(SluggedModel):
             'demonyms such as "Azerbaijani".'
         ),
     )
+    image = models.ForeignKey(
+        "articles.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A portrait, a view or a logo, for the page about them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
