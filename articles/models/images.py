@@ -130,6 +130,19 @@ class Image(models.Model):
         return None
 
 
+class RenditionQuerySet(models.QuerySet):
+    def for_pages(self, *, specs=None, formats=None):
+        """What a page reads of a rendition (its address and size), narrowest first; only
+        ``specs`` and ``formats`` when that is all it shows: thirty teasers need six
+        renditions of each picture, not its every size."""
+        renditions = self.only("id", "image_id", "spec", "format", "width", "height", "file")
+        if specs is not None:
+            renditions = renditions.filter(spec__in=specs)
+        if formats is not None:
+            renditions = renditions.filter(format__in=formats)
+        return renditions.order_by("width", "id")
+
+
 class Rendition(models.Model):
     """One size and format of an image, as readers are served it."""
 
@@ -140,6 +153,8 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField()
     byte_size = models.PositiveBigIntegerField()
     file = models.FileField(max_length=200)
+
+    objects = RenditionQuerySet.as_manager()
 
     class Meta:
         constraints = [
