@@ -18,7 +18,9 @@ from articles import imaging
 
 # The column a story is read in (static/css/site.css: 44rem less the page's padding).
 COLUMN = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
-WIDTH_SPECS = tuple(f"w{width}" for width in imaging.WIDTHS)
+# The picture's own shape, by width: "w320"… and, for a picture narrower than a width,
+# its own ("w800"). None in a layout's specs means these.
+OWN_WIDTHS = None
 # What the src attribute offers a browser that reads no srcset: a screen's width.
 FALLBACK_WIDTH = 1024
 
@@ -28,14 +30,14 @@ class Layout:
     """Where a picture stands on a page: which renditions it is offered in, and how wide."""
 
     name: str
-    specs: tuple  # rendition specs, narrowest first; the picture's own widths or a crop's
+    specs: tuple | None  # rendition specs (a crop's), or OWN_WIDTHS
     sizes: str  # the sizes attribute: how wide the picture is shown
     eager: bool = False  # loaded at once (above the fold), not lazily
     priority: bool = False  # fetchpriority="high": the page's main picture
 
 
-LEAD = Layout("lead", WIDTH_SPECS, COLUMN, eager=True, priority=True)
-INLINE = Layout("inline", WIDTH_SPECS, COLUMN)
+LEAD = Layout("lead", OWN_WIDTHS, COLUMN, eager=True, priority=True)
+INLINE = Layout("inline", OWN_WIDTHS, COLUMN)
 # A teaser's thumbnail beside the headline (a third of a phone, 12rem on a wide screen).
 TEASER = Layout("teaser", ("16x9-400", "16x9-800"), "(min-width: 44rem) 12rem, 33vw")
 # An entity's portrait, view or logo on its page: a square.
@@ -51,7 +53,10 @@ def _srcset(renditions):
 
 
 def _renditions(image, specs, fmt):
-    found = [image.rendition(spec, fmt) for spec in specs]
+    if specs is OWN_WIDTHS:
+        found = [r for r in image.renditions.all() if r.format == fmt and imaging.is_width(r.spec)]
+    else:
+        found = [image.rendition(spec, fmt) for spec in specs]
     # A small picture has fewer widths (never wider than itself), and two specs may
     # come out the same width: one entry per width.
     by_width = {rendition.width: rendition for rendition in found if rendition is not None}
@@ -103,5 +108,5 @@ def widest(image, *, fmt="jpeg", up_to=imaging.LARGEST):
     what a feed encloses and an image sitemap lists."""
     if image is None:
         return None
-    found = [r for r in _renditions(image, WIDTH_SPECS, fmt) if r.width <= up_to]
+    found = [r for r in _renditions(image, OWN_WIDTHS, fmt) if r.width <= up_to]
     return found[-1] if found else None

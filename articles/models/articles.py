@@ -127,6 +127,11 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time has not come: public() will take them at that second."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def shared_with_a_card(self):
+        """Published stories (public or scheduled) with no lead image: a share of one shows
+        its generated share card (``pictures.share_card``)."""
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False, lead_image=None)
+
     def about(self, *entities):
         """Stories about any of ``entities``: linked to a person or place, or filed
         from the place; supplied by or naming a source (kinds.Kind.also_about)."""
@@ -251,7 +256,7 @@ class ArticleQuerySet(models.QuerySet):
         names = ("id", "slug", "name")
         return self._teasers(
             # The enclosure and media:content: the picture's own shape, in JPEG.
-            Rendition.objects.for_pages(specs=responsive.WIDTH_SPECS, formats=["jpeg"]),
+            Rendition.objects.for_pages(own_widths=True, formats=["jpeg"]),
             fields=("body_text", "body_html", "created_at"),
             image_fields=self.FEED_IMAGE_FIELDS,
         ).prefetch_related(
@@ -271,13 +276,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_sitemap(self):
-        """A sitemap entry: the address, the last change, and the pictures the story shows
-        (each at its widest JPEG, for the image sitemap)."""
-        widest = Rendition.objects.for_pages(specs=responsive.WIDTH_SPECS, formats=["jpeg"])
-        return self.only("id", "slug", "updated_at").prefetch_related(
+        """A sitemap entry: the address and the last change."""
+        return self.only("id", "slug", "updated_at")
+
+    @staticmethod
+    def shown_pictures():
+        """Prefetches of the pictures stories show, each with its own widths in JPEG (the
+        image sitemap), for ``prefetch_related_objects`` on a page of them: the sitemap
+        index, which reads every story's last change, reads no pictures."""
+        widest = Rendition.objects.for_pages(own_widths=True, formats=["jpeg"])
+        return [
             Prefetch("images", queryset=Image.objects.only("id").order_by("id")),
             Prefetch("images__renditions", queryset=widest),
-        )
+        ]
 
     def batches(self, size=500):
         """The rows in primary-key order, ``size`` at a time, paged by key.
