@@ -83,16 +83,20 @@ def _picture_changed(image):
     showing = list(
         Article.images.through.objects.filter(image=image).values_list("article_id", flat=True)
     )
-    on_pages = bool(showing) or any(
+    # As for stories: a picture only drafts show is on no public page, and its change
+    # must not show outside, not even as a new Last-Modified.
+    published = Article.objects.public() | Article.objects.scheduled()
+    on_pages = published.filter(pk__in=showing).exists() or any(
         kind.model.objects.filter(image=image).exists() for kind in kinds.KINDS
     )
-    if on_pages:
-        transaction.on_commit(functools.partial(_show_picture_again, showing))
+    if showing or on_pages:
+        transaction.on_commit(functools.partial(_show_picture_again, showing, on_pages))
 
 
-def _show_picture_again(article_ids):
+def _show_picture_again(article_ids, on_pages):
     reader_html.render_showing(article_ids)
-    page_cache.newsroom_changed()
+    if on_pages:
+        page_cache.newsroom_changed()
 
 
 def connect():

@@ -71,9 +71,8 @@ def picture(image, layout, *, eager=None):
     jpegs = _renditions(image, layout.specs, "jpeg")
     if not jpegs:
         return None
-    fallback = next(
-        (r for r in reversed(jpegs) if r.width <= FALLBACK_WIDTH), jpegs[0]
-    )  # the widest up to a screen's width
+    # For a browser that reads no srcset: the widest up to a screen's width.
+    fallback = next((r for r in reversed(jpegs) if r.width <= FALLBACK_WIDTH), jpegs[0])
     widest = jpegs[-1]
     sources = [
         {"type": f"image/{fmt}", "srcset": _srcset(found)}

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from articles import editorial, imaging, kinds, pictures, reader_html, responsive
+from articles import editorial, imaging, kinds, page_cache, pictures, reader_html, responsive
 from articles.models import Article, Image
 from tests.factories import (
     ArticleFactory,
@@ -255,6 +255,20 @@ class TestAPictureChanged:
         stored = Article.objects.get(pk=article.pk).body_html
         assert "<figure" not in stored and "<p>Before.</p>" in stored
         assert of(parse(client.get(article.get_absolute_url())), "img") == []
+
+    def test_a_picture_only_drafts_show_leaves_public_pages(
+        self, editor, django_capture_on_commit_callbacks
+    ):
+        image = ImageFactory(alt_text="Old words")
+        draft = ArticleFactory(body=f'<figure data-image="{image.pk}"></figure>')
+        draft.show_pictures()
+        before = page_cache.generation()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            pictures.describe(image, by=editor, alt_text="New words")
+
+        assert page_cache.generation() == before
+        assert 'alt="New words"' in Article.objects.get(pk=draft.pk).body_html
 
     def test_a_new_upload_touches_no_story(self, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks() as callbacks:
