@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from articles import kinds
 from articles.admin.images import ChoosesPictures
 from articles.admin.pagination import CappedCountPaginator
+from articles.admin.widgets import DESK_SCRIPT
 from articles.models import Article, Author, Person, Place, Source
 
 
@@ -30,6 +31,10 @@ class EntityAdmin(ChoosesPictures, admin.ModelAdmin):
 
     search_fields = ["name", "slug", "aliases"]
     autocomplete_fields = ["image"]
+
+    class Media:
+        js = [DESK_SCRIPT]
+
     paginator = CappedCountPaginator
     show_full_result_count = False
 

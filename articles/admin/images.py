@@ -22,7 +22,7 @@ from articles import kinds, pictures
 from articles.admin.filters import SourceFilter
 from articles.admin.pagination import CappedCountPaginator
 from articles.admin.uploads import UploadForm, upload_each
-from articles.admin.widgets import PICTURES_SCRIPT, PictureChooser
+from articles.admin.widgets import DESK_SCRIPT, PICTURES_SCRIPT, PictureChooser
 from articles.models import Article, Image
 
 # The chooser's and the picture dialog's matches; the newest when nothing is typed.
@@ -146,16 +146,13 @@ class ImageAdmin(admin.ModelAdmin):
         "used_in_stories",
         "described",
     ]
-    list_display_links = ["thumbnail", "short_caption"]
+    list_display_links = ["short_caption"]  # a picture without alt text names no link
     list_filter = [SourceFilter, "format", AltTextFilter, "uploaded_at", "taken_at"]
     list_select_related = ["source"]
     # What the autocomplete and the picture dialog search; get_search_results searches
-    # the library as ImageQuerySet.search does, and a date as the day taken or uploaded.
+    # the library as ImageQuerySet.search does, and a date as the day taken or uploaded
+    # (the list says so under its search box: templates/admin/articles/image/).
     search_fields = ["caption", "alt_text", "credit"]
-    search_help_text = (
-        "Caption, alt text, credit, copyright, agency or file name; or a date "
-        "(2026-05-01) taken or uploaded."
-    )
     autocomplete_fields = ["source", "place"]
     # Explicit: counting uses annotates the list, which drops a model's default ordering.
     ordering = ["-uploaded_at", "-id"]
@@ -186,7 +183,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["desk/desk.css"]}
-        js = [PICTURES_SCRIPT]
+        js = [DESK_SCRIPT, PICTURES_SCRIPT]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_thumbnail().with_use()

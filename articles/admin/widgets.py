@@ -21,6 +21,9 @@ FORMAT = {
 }
 # The desk's pictures script: the chooser's preview, the focal-point picker, the drop zone.
 PICTURES_SCRIPT = forms.Script("desk/pictures.js", defer=True)
+# The desk's own script, which names the admin's autocompletes for screen readers (the
+# story's change form loads it from its template).
+DESK_SCRIPT = forms.Script("desk/desk.js", defer=True)
 
 
 class BodyEditor(AdminTextareaWidget):
