@@ -161,6 +161,13 @@ class TestTheLibrary:
         assert response.status_code == 302
         assert response["Location"] == UPLOAD
 
+    def test_every_desk_page_links_the_upload_page_for_who_may_upload(self, reporter, db):
+        header = client_for(reporter).get(reverse("admin:index")).text.split('id="user-tools"')[1]
+        assert f'href="{UPLOAD}">Upload pictures</a>' in header.split("</div>")[0]
+        reporter.groups.clear()
+        reporter.user_permissions.add(Permission.objects.get(codename="view_source"))
+        assert "Upload pictures" not in client_for(reporter).get(reverse("admin:index")).text
+
     def test_anonymous_visitors_are_sent_to_sign_in(self, client):
         for url in (LIBRARY, UPLOAD, CHOICES):
             response = client.get(url)
@@ -236,6 +243,13 @@ class TestUpload:
         stored = [path for path in media_root.rglob("*") if path.is_file()]
         assert stored and all(path.is_relative_to(media_root) for path in stored)
         assert not any("x.jpg" in path.name or "evil" in path.name for path in stored)
+
+    def test_more_files_than_a_request_may_carry_are_refused_whole(self, reporter, settings):
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+        files = [jpeg(f"{n}.jpg", colour=(n, n, n)) for n in range(3)]
+        response = client_for(reporter).post(UPLOAD, {"files": files})
+        assert response.status_code == 400
+        assert not Image.objects.exists()
 
     def test_nothing_chosen_is_a_clear_error(self, reporter):
         response = client_for(reporter).post(UPLOAD, {})

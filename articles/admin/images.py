@@ -14,8 +14,9 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 
 from articles import kinds, pictures
@@ -386,7 +387,7 @@ class ImageAdmin(admin.ModelAdmin):
             image.format.upper(),
             number_format(image.byte_size, force_grouping=True),
             format_html(", sent as “{}”", image.original_name) if image.original_name else "",
-            image.uploaded_at.strftime("%d %b %Y %H:%M") if image.uploaded_at else "",
+            date_format(timezone.localtime(image.uploaded_at), "DATETIME_FORMAT"),
             format_html(" by {}", image.uploaded_by.get_username()) if image.uploaded_by else "",
         )
 
