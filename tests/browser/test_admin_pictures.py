@@ -49,7 +49,7 @@ def test_files_chosen_and_dropped_are_uploaded_and_each_says_what_became_of_it(
 ):
     login(page, reporter)
     page.goto(LIBRARY)
-    page.get_by_role("link", name="Upload pictures").click()
+    page.locator(".object-tools").get_by_role("link", name="Upload pictures").click()
     expect(page).to_have_url(UPLOAD)
 
     page.get_by_label("Pictures").set_input_files(
