@@ -10,6 +10,9 @@ remember to:
   before or after it, to its links or corrections, or to an entity. A draft,
   a story in review or an archived one is on no public page, and the desk's
   work on it must not show outside, not even as a new Last-Modified;
+- cached public pages again when a picture is described, re-cropped or deleted: its
+  alt text, caption, credit and renditions are on the pages of the stories showing it
+  (a picture just uploaded is on none);
 - each process's gazetteer (``linking``): an entity created, renamed, given
   new aliases or deleted.
 """
@@ -17,7 +20,7 @@ remember to:
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles import kinds, linking, page_cache
-from articles.models import Article, Correction, Status
+from articles.models import Article, Correction, Image, Status
 
 
 def reaches_readers(article, *, created=False):
@@ -61,11 +64,22 @@ def entity_deleted(sender, **kwargs):
     linking.names_changed()
 
 
+def picture_saved(sender, instance, created, **kwargs):
+    if not created:
+        page_cache.newsroom_changed()
+
+
+def picture_deleted(sender, **kwargs):
+    page_cache.newsroom_changed()
+
+
 def connect():
     post_save.connect(article_saved, sender=Article, dispatch_uid="pages-article")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="pages-article")
     post_save.connect(correction_changed, sender=Correction, dispatch_uid="pages-correction")
     post_delete.connect(correction_changed, sender=Correction, dispatch_uid="pages-correction")
+    post_save.connect(picture_saved, sender=Image, dispatch_uid="pages-picture")
+    post_delete.connect(picture_deleted, sender=Image, dispatch_uid="pages-picture")
     for kind in kinds.KINDS:
         post_save.connect(entity_saved, sender=kind.model, dispatch_uid=f"entity-{kind.name}")
         post_delete.connect(entity_deleted, sender=kind.model, dispatch_uid=f"entity-{kind.name}")
