@@ -10,6 +10,9 @@ remember to:
   before or after it, to its links or corrections, or to an entity. A draft,
   a story in review or an archived one is on no public page, and the desk's
   work on it must not show outside, not even as a new Last-Modified;
+- cached public pages again when a picture is described, re-cropped or deleted: its
+  alt text, caption, credit and renditions are on the pages of the published stories
+  and the entities showing it (a picture just uploaded, or only drafts show, is on none);
 - each process's gazetteer (``linking``): an entity created, renamed, given
   new aliases or deleted;
 - the reader HTML of the stories showing a picture (``reader_html``), which copies
@@ -89,6 +92,8 @@ def _picture_changed(image):
     on_pages = published.filter(pk__in=showing).exists() or any(
         kind.model.objects.filter(image=image).exists() for kind in kinds.KINDS
     )
+    if on_pages:
+        page_cache.newsroom_changed()
     if showing or on_pages:
         transaction.on_commit(functools.partial(_show_picture_again, showing, on_pages))
 
@@ -96,7 +101,7 @@ def _picture_changed(image):
 def _show_picture_again(article_ids, on_pages):
     reader_html.render_showing(article_ids)
     if on_pages:
-        page_cache.newsroom_changed()
+        page_cache.newsroom_changed()  # again: pages made before the new HTML was stored
 
 
 def connect():

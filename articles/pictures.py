@@ -24,11 +24,12 @@ from articles.models import Image, Place, Rendition, Source
 
 ADD_PERMISSION = "articles.add_image"
 CHANGE_PERMISSION = "articles.change_image"
+DELETE_PERMISSION = "articles.delete_image"
 # What the desk may correct after upload; the rest is the file's.
 DESCRIPTION_FIELDS = ("alt_text", "caption", "credit", "copyright", "source", "taken_at", "place")
 
 __all__ = [
-    *("Refused", "upload", "describe", "set_focal_point", "read", "regenerate"),
+    *("Refused", "upload", "describe", "set_focal_point", "read", "regenerate", "delete"),
     *("share_card", "share_card_address"),
 ]
 
@@ -131,6 +132,18 @@ def regenerate(image):
         raise
     # Content-hashed names: a file the new set still uses is kept.
     _discard(set(old) - set(stored))
+
+
+def delete(image, *, by):
+    """Delete a picture: the stories and entities showing it lose it (their links to it
+    are set to nothing), and its files (original and renditions) go once the deletion is
+    committed, so a deletion rolled back still has them."""
+    if by is not None and not by.has_perm(DELETE_PERMISSION):
+        raise PermissionDenied("You may not delete pictures.")
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    with transaction.atomic():
+        image.delete()
+        transaction.on_commit(lambda: _discard(names))
 
 
 def share_card(article, *, site_name):

@@ -491,7 +491,7 @@ class Article(SluggedModel):
     # What a save reports as changed (history's comment): the text and the story's place.
     TRACKED_FIELDS = (
         *("headline", "headline_needs_review", "summary", "body", "byline"),
-        *("source", "dateline", "slug", "status", "published_at"),
+        *("source", "dateline", "slug", "status", "published_at", "lead_image"),
     )
 
     class Meta:

@@ -14,12 +14,29 @@ from django.db.models import Count, Prefetch, Q
 from articles import imaging
 from articles.models.entities import Place, Source
 
+# The desk's previews: the library's thumbnails, the chooser's, the picture dialog's.
+THUMBNAIL_WIDTH = 320
+
 
 class ImageQuerySet(models.QuerySet):
     def with_renditions(self):
         """Each image with its renditions, in one more query whatever the count."""
         return self.prefetch_related(
             Prefetch("renditions", queryset=Rendition.objects.order_by("width", "id"))
+        )
+
+    def with_thumbnail(self):
+        """Each image with ``thumbnail``: its smallest JPEG width rendition (320 pixels
+        wide, or the picture's own width if narrower), the desk's preview, in one more
+        query whatever the count and without reading the other renditions."""
+        return self.prefetch_related(
+            Prefetch(
+                "renditions",
+                queryset=Rendition.objects.filter(
+                    format="jpeg", spec__startswith="w", width__lte=THUMBNAIL_WIDTH
+                ).order_by("width", "id"),
+                to_attr="thumbnails",
+            )
         )
 
     def with_use(self):
@@ -122,6 +139,14 @@ class Image(models.Model):
         """ "Photo: Jane Doe / Trend" — who to credit under the picture."""
         names = [name for name in (self.credit, self.source and self.source.name) if name]
         return " / ".join(dict.fromkeys(names))
+
+    @property
+    def thumbnail(self):
+        """The desk's preview rendition, from ``with_thumbnail()``; None if it has none."""
+        thumbnails = getattr(self, "thumbnails", None)
+        if thumbnails is None:
+            raise AttributeError("thumbnail needs ImageQuerySet.with_thumbnail().")
+        return thumbnails[0] if thumbnails else None
 
     def rendition(self, spec, format="jpeg"):
         """The rendition ``spec`` in ``format`` from the prefetched renditions, or None."""
