@@ -106,6 +106,14 @@ class Spec:
         return out, max(1, round(height * out / width))
 
 
+WIDTH_SPEC = re.compile(r"w[0-9]+")
+
+
+def is_width(spec_name):
+    """Whether ``spec_name`` is one of the picture's own widths ("w640"), not a crop."""
+    return WIDTH_SPEC.fullmatch(spec_name) is not None
+
+
 def specs_for(width):
     """The renditions of a picture ``width`` pixels wide, each with its formats."""
     # Widths above the picture's are not made: the largest is the picture's own.

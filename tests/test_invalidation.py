@@ -57,6 +57,8 @@ def test_a_picture_described_or_deleted_makes_pages_stale_and_a_new_one_does_not
     pages = page_cache.generation()
     image = ImageFactory()
     assert page_cache.generation() == pages  # on no page yet
+    ArticleFactory(public=True, lead_image=image)
+    pages = page_cache.generation()
     image.alt_text = "Now described"
     image.save()
     described = page_cache.generation()

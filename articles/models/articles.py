@@ -16,10 +16,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles import bodies, kinds, text
+from articles import bodies, kinds, responsive, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
 from articles.models.entities import Author, Person, Place, Source
-from articles.models.images import Image
+from articles.models.images import Image, Rendition
 from articles.slugs import slugify_text
 
 
@@ -127,6 +127,11 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time has not come: public() will take them at that second."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def shared_with_a_card(self):
+        """Published stories (public or scheduled) with no lead image: a share of one shows
+        its generated share card (``pictures.share_card``)."""
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False, lead_image=None)
+
     def about(self, *entities):
         """Stories about any of ``entities``: linked to a person or place, or filed
         from the place; supplied by or naming a source (kinds.Kind.also_about)."""
@@ -214,12 +219,28 @@ class ArticleQuerySet(models.QuerySet):
     )
 
     def for_listing(self):
-        """What a list of stories shows: headline, summary, time, authors, source, dateline."""
+        """What a list of stories shows: headline, summary, time, authors, source,
+        dateline, and the lead image as a thumbnail."""
+        return self._teasers(
+            Rendition.objects.for_pages(specs=responsive.TEASER_SPECS),
+        )
+
+    # What a teaser shows of its lead image, and a feed item besides (its caption and credit).
+    TEASER_IMAGE_FIELDS = ("lead_image__id", "lead_image__alt_text")
+    FEED_IMAGE_FIELDS = (
+        *TEASER_IMAGE_FIELDS,
+        *("lead_image__caption", "lead_image__credit"),
+        *("lead_image__source__id", "lead_image__source__name"),
+    )
+
+    def _teasers(self, renditions, *, fields=(), image_fields=TEASER_IMAGE_FIELDS):
+        image = "lead_image__source" if "lead_image__source__id" in image_fields else "lead_image"
         return (
-            self.select_related("source", "dateline")
-            .only(*self.LISTING_FIELDS)
+            self.select_related("source", "dateline", image)
+            .only(*self.LISTING_FIELDS, *fields, *image_fields)
             .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name"))
+                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
+                Prefetch("lead_image__renditions", queryset=renditions),
             )
             .newest_first()
         )
@@ -233,20 +254,41 @@ class ArticleQuerySet(models.QuerySet):
         the content), its creation time (its permanent id) and the names of its people
         and places."""
         names = ("id", "slug", "name")
-        return (
-            self.for_listing()
-            .only(*self.LISTING_FIELDS, "body_text", "body_html", "created_at")
-            .prefetch_related(
-                Prefetch("people", queryset=Person.objects.only(*names)),
-                Prefetch("places", queryset=Place.objects.only(*names)),
-            )
+        return self._teasers(
+            # The enclosure and media:content: the picture's own shape, in JPEG.
+            Rendition.objects.for_pages(own_widths=True, formats=["jpeg"]),
+            fields=("body_text", "body_html", "created_at"),
+            image_fields=self.FEED_IMAGE_FIELDS,
+        ).prefetch_related(
+            Prefetch("people", queryset=Person.objects.only(*names)),
+            Prefetch("places", queryset=Place.objects.only(*names)),
         )
 
     def for_detail(self):
-        """What a story's page shows: its authors, links, dateline, source and corrections."""
-        return self.select_related("source", "dateline").prefetch_related(
-            "authors", "people", "places", "corrections"
+        """What a story's page shows: its authors, links, dateline, source, corrections and
+        lead image (every rendition: the page, its share card and its structured data)."""
+        return self.select_related("source", "dateline", "lead_image__source").prefetch_related(
+            "authors",
+            "people",
+            "places",
+            "corrections",
+            Prefetch("lead_image__renditions", queryset=Rendition.objects.for_pages()),
         )
+
+    def for_sitemap(self):
+        """A sitemap entry: the address and the last change."""
+        return self.only("id", "slug", "updated_at")
+
+    @staticmethod
+    def shown_pictures():
+        """Prefetches of the pictures stories show, each with its own widths in JPEG (the
+        image sitemap), for ``prefetch_related_objects`` on a page of them: the sitemap
+        index, which reads every story's last change, reads no pictures."""
+        widest = Rendition.objects.for_pages(own_widths=True, formats=["jpeg"])
+        return [
+            Prefetch("images", queryset=Image.objects.only("id").order_by("id")),
+            Prefetch("images__renditions", queryset=widest),
+        ]
 
     def batches(self, size=500):
         """The rows in primary-key order, ``size`` at a time, paged by key.
@@ -911,7 +953,13 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.public())
 
     def latest_first(self):
-        return self.select_related("article").order_by("-created_at", "-id")
+        """Newest first, each with its story's headline, address and thumbnail."""
+        renditions = Rendition.objects.for_pages(specs=responsive.TEASER_SPECS)
+        return (
+            self.select_related("article__lead_image")
+            .prefetch_related(Prefetch("article__lead_image__renditions", queryset=renditions))
+            .order_by("-created_at", "-id")
+        )
 
 
 class Correction(models.Model):

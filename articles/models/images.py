@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 
+from articles import imaging
 from articles.models.entities import Place, Source
 
 # The desk's previews: the library's thumbnails, the chooser's, the picture dialog's.
@@ -155,6 +156,23 @@ class Image(models.Model):
         return None
 
 
+class RenditionQuerySet(models.QuerySet):
+    def for_pages(self, *, specs=None, formats=None, own_widths=False):
+        """What a page reads of a rendition (its address and size), narrowest first; only
+        ``specs``, ``formats`` or the picture's ``own_widths`` (not its crops) when that
+        is all it shows: thirty teasers need six renditions of each picture, not 43."""
+        renditions = self.only(
+            *("id", "image_id", "spec", "format", "width", "height", "byte_size", "file")
+        )
+        if specs is not None:
+            renditions = renditions.filter(spec__in=specs)
+        if formats is not None:
+            renditions = renditions.filter(format__in=formats)
+        if own_widths:
+            renditions = renditions.filter(spec__regex=rf"^{imaging.WIDTH_SPEC.pattern}$")
+        return renditions.order_by("width", "id")
+
+
 class Rendition(models.Model):
     """One size and format of an image, as readers are served it."""
 
@@ -165,6 +183,8 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField()
     byte_size = models.PositiveBigIntegerField()
     file = models.FileField(max_length=200)
+
+    objects = RenditionQuerySet.as_manager()
 
     class Meta:
         constraints = [
