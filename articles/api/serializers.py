@@ -334,17 +334,26 @@ class RemovalPageSerializer(serializers.Serializer):
     results = RemovalSerializer(many=True)
 
 
+# Named in the schema (settings.SPECTACULAR_SETTINGS): two enums both called "outcome"
+# would otherwise be renamed, and every generated client with them.
+WIRE_OUTCOMES = ["created", "revised", "pending", "duplicate"]
+PICTURE_OUTCOMES = ["stored", "held", "refused", "missing"]
+
+
 class WirePictureSerializer(serializers.Serializer):
     """What became of one picture the copy named."""
 
     reference = serializers.CharField(help_text="The picture's file as the copy names it.")
     outcome = serializers.ChoiceField(
-        choices=["stored", "held", "refused", "missing"],
+        choices=PICTURE_OUTCOMES,
         help_text="Stored new, already held (the same file), refused or missing.",
     )
     message = serializers.CharField(help_text="Why, for a refused or missing picture.")
-    image = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The library image, when there is one."
+    image = serializers.IntegerField(
+        source="image.pk",
+        read_only=True,
+        allow_null=True,
+        help_text="The library image's id, when there is one.",
     )
     is_lead = serializers.BooleanField(help_text="The copy's lead picture.")
 
@@ -352,7 +361,7 @@ class WirePictureSerializer(serializers.Serializer):
 class WireResultSerializer(serializers.Serializer):
     """What the wire desk did with one piece of copy, and with the pictures it named."""
 
-    outcome = serializers.ChoiceField(choices=["created", "revised", "pending", "duplicate"])
+    outcome = serializers.ChoiceField(choices=WIRE_OUTCOMES)
     message = serializers.CharField()
     article = ArticleSerializer()
     pictures = WirePictureSerializer(many=True)
