@@ -100,8 +100,9 @@ class Spec:
             return self.width, self.height
         if self.ratio:
             across, down = self.ratio
-            out = min(self.width, width, height * across // down)
-            return out, out * down // across
+            out = max(1, min(self.width, width, height * across // down))
+            # A picture a pixel or two high still has a crop: never a side of nothing.
+            return out, max(1, out * down // across)
         out = min(self.width, width)
         return out, max(1, round(height * out / width))
 

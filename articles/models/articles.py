@@ -306,7 +306,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.visible_to(user).for_api(drafts=user.has_perm(VIEW_ALL_PERMISSION))
 
     def for_api(self, *, drafts=True):
-        """What an API article carries: authors, links, dateline, source, corrections.
+        """What an API article carries: authors, links, dateline, source, corrections, pictures.
 
         The linked entities are read with only the fields an article shows
         of them: building a hundred full Person rows for a page is the cost.
@@ -327,7 +327,14 @@ class ArticleQuerySet(models.QuerySet):
                     "corrections",
                     queryset=Correction.objects.only("id", "article_id", "text", "created_at"),
                 ),
+                # Its pictures, each with its renditions: three queries whatever the count.
+                Prefetch(
+                    "lead_image__renditions",
+                    queryset=Rendition.objects.order_by("width", "id"),
+                ),
+                Prefetch("images", queryset=Image.objects.for_api()),
             )
+            .select_related("lead_image__source", "lead_image__place")
             .annotate(published_or_created=sort_key)
         )
 
@@ -848,6 +855,12 @@ class Article(SluggedModel):
         """The pictures the story shows: its lead image, then the body's, once each."""
         lead = [self.lead_image_id] if self.lead_image_id else []
         return list(dict.fromkeys([*lead, *bodies.image_ids(self.body)]))
+
+    def shown_images(self):
+        """The pictures it shows, in the order it shows them, from the prefetched ``images``."""
+        order = {pk: index for index, pk in enumerate(self.picture_ids())}
+        shown = [image for image in self.images.all() if image.pk in order]
+        return sorted(shown, key=lambda image: order[image.pk])
 
     def show_pictures(self):
         """Keep ``images`` (what "used in N stories" counts) to the pictures it shows."""

@@ -39,9 +39,20 @@ class ImageQuerySet(models.QuerySet):
             )
         )
 
+    def for_api(self):
+        """What an API image object carries: its source, place and renditions, in two queries."""
+        return self.select_related("source", "place").with_renditions()
+
     def with_use(self):
         """Each image with ``use_count``: the stories that show it (lead or body)."""
         return self.annotate(use_count=Count("articles", distinct=True))
+
+    def visible_to(self, user, *, stories):
+        """The whole library for the desk (staff who may view pictures); for anyone else,
+        the pictures shown by ``stories``: those they may read (``Article.visible_to``)."""
+        if user.is_staff and user.has_perm("articles.view_image"):
+            return self
+        return self.shown_by(stories)
 
     def shown_by(self, articles):
         """Pictures the stories ``articles`` show: ``Article.objects.public()`` for readers."""
