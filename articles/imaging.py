@@ -12,10 +12,12 @@ of a polyglot's second life survives.
 import gzip
 import hashlib
 import io
+import os
 import re
 import unicodedata
 import warnings
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -44,7 +46,7 @@ CROP_WIDTHS = (400, 800, 1200)
 SOCIAL = ("social", 1200, 630)  # Open Graph's large card; JPEG, which every scraper reads
 LARGEST = max(WIDTHS)
 
-_ENCODE = {
+ENCODER_OPTIONS = {
     "avif": {"format": "AVIF", "quality": 60, "speed": 8},
     "webp": {"format": "WEBP", "quality": 80, "method": 4},
     "jpeg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
@@ -237,11 +239,50 @@ def render(picture, spec, fmt, *, focal=(0.5, 0.5), credit="", copyright=""):
     box. The file carries no metadata but ``credit`` and ``copyright`` (EXIF Artist and
     Copyright).
     """
-    source = picture.image
+    out = _resized(picture.image, spec, focal)
+    return encode(out, fmt, credit=credit, copyright=copyright), *out.size
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendition's file, made and not yet stored."""
+
+    spec: Spec
+    format: str
+    data: bytes
+    width: int
+    height: int
+
+
+def render_set(picture, *, focal=(0.5, 0.5), credit="", copyright=""):
+    """Every rendition of ``picture`` (``specs_for``), each spec in each of its formats.
+
+    Each spec is resized once for all its formats, and the resizes and encodes run on
+    every core: Pillow lets go of the GIL while it resamples and encodes, and an upload
+    is the one moment the work is done (readers never wait on it).
+    """
+    specs = specs_for(picture.image.width)
+    with ThreadPoolExecutor(max_workers=os.process_cpu_count() or 1) as pool:
+        resized = list(pool.map(lambda item: _resized(picture.image, item[0], focal), specs))
+        jobs = [
+            (spec, fmt, image)
+            for (spec, formats), image in zip(specs, resized, strict=True)
+            for fmt in formats
+        ]
+        encoded = pool.map(
+            lambda job: encode(job[2], job[1], credit=credit, copyright=copyright), jobs
+        )
+        return [
+            Rendered(spec, fmt, data, *image.size)
+            for (spec, fmt, image), data in zip(jobs, encoded, strict=True)
+        ]
+
+
+def _resized(source, spec, focal):
+    """``source`` cut to ``spec``'s shape around ``focal`` and resized to its size."""
     width, height = spec.size_for(*source.size)
     box = _crop_box(source.size, (width, height), focal)
-    out = source.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
-    return encode(out, fmt, credit=credit, copyright=copyright), width, height
+    return source.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
 
 
 def encode(image, fmt, *, credit="", copyright=""):
@@ -249,7 +290,7 @@ def encode(image, fmt, *, credit="", copyright=""):
     written, and in EXIF (Artist, Copyright), which holds ASCII only ("©" as "(c)")."""
     if fmt == "jpeg" or image.mode not in ("RGB", "RGBA"):
         image = _flatten(image) if fmt == "jpeg" else image.convert("RGBA")
-    options = dict(_ENCODE[fmt])
+    options = dict(ENCODER_OPTIONS[fmt])
     if credit or copyright:
         exif = Image.Exif()
         if credit:

@@ -205,7 +205,12 @@ class TestRefused:
         assert not Image.objects.exists() and not Rendition.objects.exists()
         assert not any(path.is_file() for path in media_root.rglob("*"))
 
-    def test_a_failure_while_rendering_stores_nothing(self, db, media_root, monkeypatch):
+    @pytest.mark.parametrize("step", ["encode", "store"])
+    def test_a_failure_while_rendering_stores_nothing(self, db, media_root, monkeypatch, step):
+        # Either an encoder failing (in the pool of threads) or the storage filling up,
+        # after some renditions are already stored.
+        target, name = (imaging, "encode") if step == "encode" else (default_storage, "save")
+        real = getattr(target, name)
         calls = []
 
         def fail(*args, **kwargs):
@@ -214,12 +219,12 @@ class TestRefused:
                 raise RuntimeError("disk full")
             return real(*args, **kwargs)
 
-        real = imaging.render
-        monkeypatch.setattr(imaging, "render", fail)
+        monkeypatch.setattr(target, name, fail)
 
         with pytest.raises(RuntimeError):
             pictures.upload(photo(), by=None)
 
+        assert len(calls) > 3
         assert not Image.objects.exists() and not Rendition.objects.exists()
         assert not any(path.is_file() for path in media_root.rglob("*"))
 
