@@ -257,24 +257,24 @@ class Rendered:
 def render_set(picture, *, focal=(0.5, 0.5), credit="", copyright=""):
     """Every rendition of ``picture`` (``specs_for``), each spec in each of its formats.
 
-    Each spec is resized once for all its formats, and the resizes and encodes run on
-    every core: Pillow lets go of the GIL while it resamples and encodes, and an upload
-    is the one moment the work is done (readers never wait on it).
+    Each spec is resized once for all its formats, and the specs are made on every core:
+    Pillow lets go of the GIL while it resamples and encodes, and an upload is the one
+    moment the work is done (readers never wait on it). One thread makes all of a
+    spec's files: ``Image.save`` keeps its options on the image, so two threads saving
+    one image at once would each encode with the other's.
     """
-    specs = specs_for(picture.image.width)
-    with ThreadPoolExecutor(max_workers=os.process_cpu_count() or 1) as pool:
-        resized = list(pool.map(lambda item: _resized(picture.image, item[0], focal), specs))
-        jobs = [
-            (spec, fmt, image)
-            for (spec, formats), image in zip(specs, resized, strict=True)
+
+    def one_spec(item):
+        spec, formats = item
+        image = _resized(picture.image, spec, focal)
+        return [
+            Rendered(spec, fmt, encode(image, fmt, credit=credit, copyright=copyright), *image.size)
             for fmt in formats
         ]
-        encoded = pool.map(
-            lambda job: encode(job[2], job[1], credit=credit, copyright=copyright), jobs
-        )
+
+    with ThreadPoolExecutor(max_workers=os.process_cpu_count() or 1) as pool:
         return [
-            Rendered(spec, fmt, data, *image.size)
-            for (spec, fmt, image), data in zip(jobs, encoded, strict=True)
+            made for spec in pool.map(one_spec, specs_for(picture.image.width)) for made in spec
         ]
 
 
