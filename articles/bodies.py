@@ -132,6 +132,12 @@ def from_plain_text(text):
     )
 
 
+def figure(image_id, caption=""):
+    """A picture placed in a body, with its caption as text (escaped: nothing in it is markup)."""
+    inner = f"<figcaption>{html.escape(caption, quote=False)}</figcaption>" if caption else ""
+    return f'<figure data-image="{int(image_id)}">{inner}</figure>'
+
+
 def blocks(body):
     """The top-level blocks of a body in the format, each as its own HTML."""
     return [_serialise(node) for node in parse(body).children if node.tag]

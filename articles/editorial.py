@@ -11,7 +11,8 @@ in one transaction, in the same order:
 3. save the story;
 4. link: the links the editor set, the links they removed (remembered, so
    linking never puts them back), and every entity the text names;
-5. render the reader HTML from the text and the links;
+5. render the reader HTML from the text, the links and the pictures (and, once
+   committed, draw the share card of a published story without a picture);
 6. record one revision: who, and one comment in one vocabulary whatever the
    surface ("Published; changed headline and body.").
 
@@ -22,11 +23,14 @@ not decided here: receivers in ``invalidation.py`` follow every write.
 to which only the workflow applies.
 """
 
+import functools
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles import bodies, history, kinds, linking, rendering
+from articles import bodies, history, kinds, linking, pictures, reader_html
 from articles.models import Article, Handled, Status, WireOutcome
 from articles.models.articles import ACTIONS
 
@@ -357,6 +361,13 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
     linking.link_editor_choices(article)
     linking.link_article(article, new=new and not links)
     render(article)
+    if article.status == Status.PUBLISHED and not article.lead_image_id:
+        # Its og:image, drawn once it is saved (a rolled-back save draws nothing), so
+        # no page ever draws one; a failure to store it is logged, never the save's.
+        transaction.on_commit(
+            functools.partial(pictures.share_card, article, site_name=settings.SITE_NAME),
+            robust=True,
+        )
     history.record(article, by=by, comment=_comment(summary, changed))
 
 
@@ -374,13 +385,7 @@ def render(article):
     Derived from what is saved, so it is written on its own and is not an edit:
     no new version, no revision (``relink --render`` after rendering changed).
     """
-    article.body_html = rendering.render_body(
-        article.body,
-        find_mentions=linking.find_mentions,
-        links=linking.mention_links(article),
-        addresses=linking.addresses(bodies.editor_links(article.body)),
-    )
-    Article.objects.filter(pk=article.pk).update(body_html=article.body_html)
+    reader_html.render(article)
 
 
 def _comment(summary, changed):

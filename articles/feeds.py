@@ -5,6 +5,10 @@ summaries are text an editor or the wire typed: Atom marks them text, and RSS,
 whose readers treat a description as HTML, carries the description HTML-escaped,
 so a "<a href=…>" in a lead shows as those characters, never as a link. The body
 goes out as its reader HTML, sanitised when saved (``body_html``).
+
+A story's lead image goes out as feed readers look for it: RSS carries Media RSS
+``media:content`` (address, type, size, caption and credit) and one ``enclosure``
+(address, bytes, type); Atom a ``link rel="enclosure"``. Every address absolute.
 """
 
 import copy
@@ -14,12 +18,16 @@ from django.contrib.syndication.views import Feed
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from articles import responsive
 from articles.models import Article
 
 FEED_LENGTH = 30
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+# A feed reader shows the picture in a column: a screen's width, not the original's.
+PICTURE_WIDTH = 1024
 
 
 class StoryRssFeed(Rss201rev2Feed):
@@ -29,6 +37,7 @@ class StoryRssFeed(Rss201rev2Feed):
         return {
             **super().rss_attributes(),
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": MEDIA_RSS,
         }
 
     def add_item_elements(self, handler, item):
@@ -38,6 +47,24 @@ class StoryRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, {**item, "description": description})
         if item["body_html"]:
             handler.addQuickElement("content:encoded", item["body_html"])
+        if picture := item["picture"]:
+            handler.startElement(
+                "media:content",
+                {
+                    "url": picture["url"],
+                    "type": picture["type"],
+                    "width": str(picture["width"]),
+                    "height": str(picture["height"]),
+                    "medium": "image",
+                },
+            )
+            if picture["description"]:
+                handler.addQuickElement(
+                    "media:description", picture["description"], {"type": "plain"}
+                )
+            if picture["credit"]:
+                handler.addQuickElement("media:credit", picture["credit"])
+            handler.endElement("media:content")
 
 
 class StoryAtomFeed(Atom1Feed):
@@ -80,7 +107,29 @@ class LatestArticlesFeed(Feed):
         return article.summary or (article.paragraphs[0] if article.paragraphs else "")
 
     def item_extra_kwargs(self, article):
-        return {"body_html": article.body_html}
+        return {"body_html": article.body_html, "picture": self.picture(article)}
+
+    def picture(self, article):
+        """The lead image as the item carries it, or None."""
+        image = article.lead_image
+        rendition = responsive.widest(image, up_to=PICTURE_WIDTH)
+        if rendition is None:
+            return None
+        return {
+            "url": self.request.build_absolute_uri(rendition.url),
+            "type": rendition.content_type,
+            "width": rendition.width,
+            "height": rendition.height,
+            "length": rendition.byte_size,
+            "description": image.caption or image.alt_text,
+            "credit": image.credit_line,
+        }
+
+    def item_enclosures(self, article):
+        picture = self.picture(article)
+        if picture is None:
+            return []
+        return [Enclosure(picture["url"], str(picture["length"]), picture["type"])]
 
     def item_pubdate(self, article):
         return article.published_at

@@ -23,6 +23,7 @@ FIELD_LABELS = {
     "byline": "byline",
     "source_id": "source",
     "dateline_id": "dateline",
+    "lead_image_id": "lead picture",
     "slug": "slug",
     "status": "status",
     "published_at": "publication time",

@@ -116,10 +116,19 @@ class Spec:
             return self.width, self.height
         if self.ratio:
             across, down = self.ratio
-            out = min(self.width, width, height * across // down)
-            return out, out * down // across
+            out = max(1, min(self.width, width, height * across // down))
+            # A picture a pixel or two high still has a crop: never a side of nothing.
+            return out, max(1, out * down // across)
         out = min(self.width, width)
         return out, max(1, round(height * out / width))
+
+
+WIDTH_SPEC = re.compile(r"w[0-9]+")
+
+
+def is_width(spec_name):
+    """Whether ``spec_name`` is one of the picture's own widths ("w640"), not a crop."""
+    return WIDTH_SPEC.fullmatch(spec_name) is not None
 
 
 def specs_for(width):

@@ -7,15 +7,27 @@ story to the editorial service (``editorial.py``), which creates the draft or
 revises it, links and records it like any other save. Each piece of copy is
 taken in inside its own transaction, so a failure or a killed process never
 leaves half an article behind.
+
+Pictures the copy names (ninjs associations, NITF media) come from files that
+arrived with it: beside the copy in an import folder (``FolderPictures``) or in
+the same upload (``SentPictures``), never from the network. Each goes into the
+library through the picture service (the same file twice is one image) before
+the story's transaction, and a refused one is reported without losing the copy.
+Their alt text stays empty: an editor describes them before the story can be
+published.
 """
 
+import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import bodies, editorial, kinds, linking, wire
+from articles import bodies, editorial, kinds, linking, pictures, wire
 from articles.models import (
     Article,
     EditConflict,
@@ -35,22 +47,47 @@ DUPLICATE = "duplicate"
 ADD_SOURCE_PERMISSION = "articles.add_source"
 
 
+# What became of a picture the copy names.
+STORED, HELD, REFUSED, MISSING = "stored", "held", "refused", "missing"
+
+
+@dataclass(frozen=True)
+class PictureResult:
+    """One picture the copy named: its reference, the library image it is (if any), and
+    what happened (stored new, already held, refused, missing) in words."""
+
+    reference: str
+    outcome: str
+    message: str
+    image: object = None  # an Image, for stored and held pictures
+    is_lead: bool = False
+
+
 @dataclass(frozen=True)
 class IntakeResult:
-    """What happened to one piece of copy."""
+    """What happened to one piece of copy, and to the pictures it named."""
 
     outcome: str  # a WireOutcome value (created, revised, pending) or "duplicate"
     article: Article
     wire_item: WireItem
     message: str
+    pictures: tuple[PictureResult, ...] = ()
 
     @property
     def created(self):
         return self.outcome == WireOutcome.CREATED
 
 
-def take_in(data, *, origin="", by=None, strict=False):
+class PictureUnavailable(Exception):
+    """A picture's file is not among those that came with the copy; the message says why."""
+
+
+def take_in(data, *, origin="", by=None, strict=False, files=None):
     """Turn one piece of agency copy (bytes or str) into a draft, an update or a skip.
+
+    ``files`` finds the pictures the copy names (``FolderPictures``,
+    ``SentPictures``); without it they are reported missing. A new draft gets
+    them: the lead picture as its lead image, the others placed after its text.
 
     Raises ``wire.WireError`` with a readable reason for copy that cannot be
     taken in (empty, binary, not UTF-8, too large, no body, hostile XML, and
@@ -60,14 +97,129 @@ def take_in(data, *, origin="", by=None, strict=False):
     content_hash = wire.content_hash(story)
     if seen := _seen_before(content_hash):
         return seen
+    taken = tuple(take_picture(picture, files, by=by) for picture in story.pictures)
     try:
         with transaction.atomic():
-            return _take_in_story(story, content_hash, origin=origin, by=by, strict=strict)
+            result = _take_in_story(
+                story, content_hash, origin=origin, by=by, strict=strict, taken=taken
+            )
     except IntegrityError:
         # A concurrent intake of the same copy won the unique content hash.
         if seen := _seen_before(content_hash):
             return seen
         raise
+    if not taken:
+        return result
+    message = "; ".join([result.message, *_picture_notes(result, taken)])
+    return dataclasses.replace(result, pictures=taken, message=message)
+
+
+def take_picture(picture, files, *, by):
+    """One picture the copy names, into the library (a file held already is that image)."""
+    try:
+        if files is None:
+            raise PictureUnavailable("no picture files came with this copy")
+        name, data = files.read(picture.reference)
+        description = {"caption": picture.caption[:4000], "credit": picture.credit[:200]}
+        description["copyright"] = picture.copyright[:300]
+        image, created = pictures.upload(data, by=by, name=name, **description)
+    except PictureUnavailable as missing:
+        return PictureResult(picture.reference, MISSING, str(missing), is_lead=picture.is_lead)
+    except (pictures.Refused, PermissionDenied) as refusal:
+        return PictureResult(picture.reference, REFUSED, str(refusal), is_lead=picture.is_lead)
+    if created:
+        return PictureResult(picture.reference, STORED, "stored", image, picture.is_lead)
+    return PictureResult(
+        picture.reference, HELD, "already in the library", image, is_lead=picture.is_lead
+    )
+
+
+def _picture_notes(result, taken):
+    """What the desk should know about the copy's pictures, for the result's message."""
+    usable = [picture for picture in taken if picture.image is not None]
+    notes = []
+    if usable:
+        held = sum(picture.outcome == HELD for picture in usable)
+        counted = f"{len(usable)} picture{'s' if len(usable) != 1 else ''}"
+        notes.append(f"{counted} ({held} already in the library)" if held else counted)
+        if result.outcome != WireOutcome.CREATED:
+            notes.append("pictures kept in the library, not placed in the existing story")
+    notes += [f"picture {p.reference} {p.outcome}: {p.message}" for p in taken if not p.image]
+    bare = [picture for picture in usable if not picture.image.alt_text]
+    if bare and result.outcome == WireOutcome.CREATED:
+        notes.append(
+            f"{len(bare)} picture{'s' if len(bare) != 1 else ''} without alt text: "
+            "describe them before publishing"
+        )
+    return notes
+
+
+class FolderPictures:
+    """The picture files beside a copy file: a reference is resolved in the copy's
+    folder and never outside it (no ``..``, no absolute path, no link out); an
+    address is matched by its file name there, never fetched."""
+
+    def __init__(self, copy_path, *, read=None):
+        self.folder = Path(copy_path).resolve().parent
+        self.read_paths = set() if read is None else read  # every file read, resolved
+
+    def read(self, reference):
+        relative = local_reference(reference)
+        path = (self.folder / relative).resolve()
+        if not path.is_relative_to(self.folder):
+            raise PictureUnavailable("outside the copy's folder: not read")
+        if not path.is_file():
+            raise PictureUnavailable(f"no file {relative} beside the copy")
+        limit = settings.IMAGE_MAX_BYTES
+        if path.stat().st_size > limit:
+            raise pictures.Refused(f"The file is over the limit of {limit:,} bytes.")
+        self.read_paths.add(path)
+        return path.name, path.read_bytes()
+
+
+class SentPictures:
+    """Picture files sent with the copy in one request, matched by file name."""
+
+    def __init__(self, uploads):
+        self.uploads = {PurePosixPath(upload.name or "").name: upload for upload in uploads}
+
+    def read(self, reference):
+        name = PurePosixPath(local_reference(reference)).name
+        upload = self.uploads.get(name)
+        if upload is None:
+            raise PictureUnavailable(f"no file called {name} came with the copy")
+        return name, pictures.read(upload)
+
+
+def local_reference(reference):
+    """Where to look for a reference's file, as a relative path: an address (http:,
+    file:, anything with a scheme) by its file name alone, so nothing is fetched."""
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc:
+        name = PurePosixPath(unquote(parts.path)).name
+        if not name:
+            raise PictureUnavailable("an address with no file name")
+        return name
+    path = unquote(parts.path)
+    if not path.strip() or "\x00" in path:
+        raise PictureUnavailable("an empty reference")
+    return path
+
+
+# The first bytes of the picture files an import folder may hold beside the copy.
+PICTURE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+
+
+def is_picture_file(path):
+    """Whether the file is a picture (by its first bytes, not its name): read with the
+    copy that names it, not taken in as copy."""
+    with Path(path).open("rb") as file:
+        head = file.read(16)
+    return (
+        head.startswith(PICTURE_SIGNATURES)
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in {b"avif", b"avis"})
+    )
 
 
 def _seen_before(content_hash):
@@ -85,7 +237,7 @@ def _seen_before(content_hash):
     )
 
 
-def _take_in_story(story, content_hash, *, origin, by, strict):
+def _take_in_story(story, content_hash, *, origin, by, strict, taken=()):
     credits = credits_for(story, strict=strict, by=by)
     source_id = credits.source_id
     shingles = wire.shingles(story.body)
@@ -107,7 +259,7 @@ def _take_in_story(story, content_hash, *, origin, by, strict):
         similarity=similarity,
     )
     if earlier is None:
-        result = _create_draft(story, item, credits=credits, by=by)
+        result = _create_draft(story, item, credits=credits, by=by, taken=taken)
     else:
         result = _update_story(story, item, earlier, by=by)
     item.save()
@@ -215,13 +367,22 @@ def _earlier_copy(story, source_id, shingles, keys):
     return best, best_score
 
 
-def _create_draft(story, item, *, credits, by):
+def _create_draft(story, item, *, credits, by, taken=()):
+    usable = [picture for picture in taken if picture.image is not None]
+    # The copy's lead picture, or the first that came through when it did not.
+    lead = next((picture for picture in usable if picture.is_lead), usable[0] if usable else None)
+    placed = dict.fromkeys(p.image.pk for p in usable if lead is None or p.image != lead.image)
+    captions = {picture.image.pk: picture.image.caption for picture in usable}
     article = Article(
         headline=story.headline[:300],
         headline_needs_review=story.headline_derived,
         summary=story.summary,
         # Escaped into paragraphs here: wire copy is text, whatever it looks like.
-        body=bodies.from_plain_text(story.body),
+        body="\n".join(
+            [bodies.from_plain_text(story.body)]
+            + [bodies.figure(pk, captions[pk]) for pk in placed]
+        ),
+        lead_image=lead.image if lead else None,
         byline=credits.byline,
         source_id=credits.source_id,
         dateline_id=linking.gazetteer().resolve("place", story.dateline)

@@ -10,14 +10,24 @@ remember to:
   before or after it, to its links or corrections, or to an entity. A draft,
   a story in review or an archived one is on no public page, and the desk's
   work on it must not show outside, not even as a new Last-Modified;
+- cached public pages again when a picture is described, re-cropped or deleted: its
+  alt text, caption, credit and renditions are on the pages of the published stories
+  and the entities showing it (a picture just uploaded, or only drafts show, is on none);
 - each process's gazetteer (``linking``): an entity created, renamed, given
-  new aliases or deleted.
+  new aliases or deleted;
+- the reader HTML of the stories showing a picture (``reader_html``), which copies
+  its renditions' addresses, alt text, caption and credit: the picture described
+  again, given a new focal point (new crops, new addresses) or deleted. Rendered
+  once the change commits, when the new renditions exist.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+import functools
 
-from articles import kinds, linking, page_cache
-from articles.models import Article, Correction, Status
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from articles import kinds, linking, page_cache, reader_html
+from articles.models import Article, Correction, Image, Status
 
 
 def reaches_readers(article, *, created=False):
@@ -61,11 +71,46 @@ def entity_deleted(sender, **kwargs):
     linking.names_changed()
 
 
+def picture_saved(sender, instance, created, **kwargs):
+    if created:
+        return  # an upload: no story or page shows it yet
+    _picture_changed(instance)
+
+
+def picture_deleting(sender, instance, **kwargs):
+    # Before the delete: afterwards the rows saying which stories showed it are gone.
+    _picture_changed(instance)
+
+
+def _picture_changed(image):
+    showing = list(
+        Article.images.through.objects.filter(image=image).values_list("article_id", flat=True)
+    )
+    # As for stories: a picture only drafts show is on no public page, and its change
+    # must not show outside, not even as a new Last-Modified.
+    published = Article.objects.public() | Article.objects.scheduled()
+    on_pages = published.filter(pk__in=showing).exists() or any(
+        kind.model.objects.filter(image=image).exists() for kind in kinds.KINDS
+    )
+    if on_pages:
+        page_cache.newsroom_changed()
+    if showing or on_pages:
+        transaction.on_commit(functools.partial(_show_picture_again, showing, on_pages))
+
+
+def _show_picture_again(article_ids, on_pages):
+    reader_html.render_showing(article_ids)
+    if on_pages:
+        page_cache.newsroom_changed()  # again: pages made before the new HTML was stored
+
+
 def connect():
     post_save.connect(article_saved, sender=Article, dispatch_uid="pages-article")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="pages-article")
     post_save.connect(correction_changed, sender=Correction, dispatch_uid="pages-correction")
     post_delete.connect(correction_changed, sender=Correction, dispatch_uid="pages-correction")
+    post_save.connect(picture_saved, sender=Image, dispatch_uid="pictures-image")
+    pre_delete.connect(picture_deleting, sender=Image, dispatch_uid="pictures-image")
     for kind in kinds.KINDS:
         post_save.connect(entity_saved, sender=kind.model, dispatch_uid=f"entity-{kind.name}")
         post_delete.connect(entity_deleted, sender=kind.model, dispatch_uid=f"entity-{kind.name}")

@@ -24,10 +24,14 @@ from articles.models import Image, Place, Rendition, Source
 
 ADD_PERMISSION = "articles.add_image"
 CHANGE_PERMISSION = "articles.change_image"
+DELETE_PERMISSION = "articles.delete_image"
 # What the desk may correct after upload; the rest is the file's.
 DESCRIPTION_FIELDS = ("alt_text", "caption", "credit", "copyright", "source", "taken_at", "place")
 
-__all__ = ["Refused", "upload", "describe", "set_focal_point", "read", "regenerate"]
+__all__ = [
+    *("Refused", "upload", "describe", "set_focal_point", "read", "regenerate", "delete"),
+    *("share_card", "share_card_address"),
+]
 
 
 def read(file, *, limit=None):
@@ -130,21 +134,45 @@ def regenerate(image):
     _discard(set(old) - set(stored))
 
 
+def delete(image, *, by):
+    """Delete a picture: the stories and entities showing it lose it (their links to it
+    are set to nothing), and its files (original and renditions) go once the deletion is
+    committed, so a deletion rolled back still has them."""
+    if by is not None and not by.has_perm(DELETE_PERMISSION):
+        raise PermissionDenied("You may not delete pictures.")
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    with transaction.atomic():
+        image.delete()
+        transaction.on_commit(lambda: _discard(names))
+
+
 def share_card(article, *, site_name):
-    """The stored share card of a story without a picture: (url, width, height).
+    """Draw and store the share card of a story without a picture: (url, width, height).
 
     Named by what it shows, so it is drawn once per headline and date, and a
-    changed headline gets a new address (caches keep the old one a year).
+    changed headline gets a new address (caches keep the old one a year). Called
+    when a story is saved and by the seed and render commands, never by a page.
     """
-    when = timezone.localtime(article.published_at or article.created_at or timezone.now())
-    date_text = f"{when.day} {when:%B %Y}"
-    key = imaging.sha256(f"{article.headline}\n{site_name}\n{date_text}".encode())[:20]
-    name = f"cards/{key[:2]}/{key}.jpg"
+    name, date_text = _share_card_name(article, site_name)
     if not default_storage.exists(name):
         data = imaging.share_card(article.headline, site_name, date_text)
         _store(name, data, [])
+    return share_card_address(article, site_name=site_name)
+
+
+def share_card_address(article, *, site_name):
+    """(url, width, height) of the story's share card, with no storage I/O: what a page
+    names as its og:image (``share_card`` made it when the story was saved)."""
+    name, _ = _share_card_name(article, site_name)
     _, width, height = imaging.SOCIAL
     return default_storage.url(name), width, height
+
+
+def _share_card_name(article, site_name):
+    when = timezone.localtime(article.published_at or article.created_at or timezone.now())
+    date_text = f"{when.day} {when:%B %Y}"
+    key = imaging.sha256(f"{article.headline}\n{site_name}\n{date_text}".encode())[:20]
+    return f"cards/{key[:2]}/{key}.jpg", date_text
 
 
 # ---------------------------------------------------------------------------------------

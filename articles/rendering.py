@@ -6,37 +6,108 @@ entities the story is linked to, the first time each is named, but never inside
 a link an editor made, a subheading or a caption; an editor's own link to a
 person, place, source or story points at its current address. The result goes
 through nh3 once more, so templates may print ``body_html`` as it is.
+
+A ``<figure data-image="ID">`` becomes the picture itself (its ``<picture>`` element,
+made by the caller from the library: ``Figure``), with the body's caption or else the
+picture's own, and its credit. A figure whose picture is not given (deleted, or never
+held) renders nothing: a reader would get a broken image and an orphan caption.
 """
 
 import html
+from dataclasses import dataclass
 
 import nh3
 
 from articles import bodies
 
-READER_TAGS = {*bodies.BLOCKS, *bodies.INLINE, "li", "figcaption"}
-READER_ATTRIBUTES = {"a": {"href", "data-link"}, "figure": {"data-image"}}
+READER_TAGS = {*bodies.BLOCKS, *bodies.INLINE, "li", "figcaption", "span"}
+READER_TAGS |= {"picture", "source", "img"}
+READER_ATTRIBUTES = {
+    "a": {"href", "data-link"},
+    "figure": {"data-image"},
+    "source": {"type", "srcset", "sizes"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
+}
+READER_CLASSES = {
+    "a": {"mention"},
+    "blockquote": {bodies.PULL_QUOTE},
+    "figure": {"picture"},
+    "picture": {"picture-inline"},
+    "span": {"credit"},
+}
 # Where a mention is not made a link: it would be a link in a link, or read badly.
 NO_MENTIONS = frozenset({"a", "h2", "h3", "figcaption"})
 
 
-def render_body(body, *, find_mentions, links, addresses=None):
+@dataclass(frozen=True)
+class Figure:
+    """A library picture as a body shows it."""
+
+    picture: str  # its <picture> element (articles/responsive.py), markup we made
+    caption: str = ""  # the picture's own caption, text: for a figure the body gives none
+    credit: str = ""  # "Jane Doe / Trend", text
+
+
+def render_body(body, *, find_mentions, links, addresses=None, figures=None):
     """Reader HTML for ``body``, the first mention of each linked entity a link.
 
     ``find_mentions(text)`` returns mentions (start, end, kind, id) in ``text``;
     ``links`` maps (kind, id) to the address of each entity the story is linked
     to; ``addresses`` maps (kind, id) to the current address of what an editor
     linked by choosing it (entities and stories). Mentions of anything else stay
-    plain text.
+    plain text. ``figures`` maps a picture's id to its ``Figure``.
     """
-    addresses = addresses or {}
     body = bodies.clean(body)  # plain text, or anything stored before the format
-    tree = bodies.parse(body)
     linked = set(bodies.editor_links(body))
-    pieces = [
-        _render(block, find_mentions, links, addresses, linked, ()) for block in tree.children
-    ]
-    return sanitise("".join(pieces))
+    render = _Renderer(find_mentions, links, addresses or {}, figures or {}, linked)
+    return sanitise("".join(render(block, ()) for block in bodies.parse(body).children))
+
+
+class _Renderer:
+    """Renders each block; a figure as its picture, the rest as ``_render`` does."""
+
+    def __init__(self, find_mentions, links, addresses, figures, linked):
+        self.find_mentions = find_mentions
+        self.links = links
+        self.addresses = addresses
+        self.figures = figures
+        self.linked = linked  # what is already a link: each entity is linked once
+
+    def __call__(self, node, ancestors):
+        if node.tag == "figure":
+            return self.figure(node)
+        return self.render(node, ancestors)
+
+    def figure(self, node):
+        image_id = int(node.attrs["data-image"])
+        figure = self.figures.get(image_id)
+        if figure is None:
+            return ""
+        given = [
+            child
+            for caption in node.children
+            if caption.tag == "figcaption"
+            for child in caption.children
+        ]
+        written = "".join(_text(child) for child in given)
+        if written.strip():
+            inside = ("figure", "figcaption")
+            caption = "".join(self.render(child, inside) for child in given)
+        else:
+            caption, written = html.escape(figure.caption, quote=False), figure.caption
+        # The desk's chooser writes "caption — credit" into the body: credited once.
+        if figure.credit and figure.credit not in written:
+            credit = f'<span class="credit">{html.escape(figure.credit, quote=False)}</span>'
+            caption = f"{caption} {credit}" if caption else credit
+        caption = f"<figcaption>{caption}</figcaption>" if caption else ""
+        return f'<figure class="picture" data-image="{image_id}">{figure.picture}{caption}</figure>'
+
+    def render(self, node, ancestors):
+        return _render(node, self.find_mentions, self.links, self.addresses, self.linked, ancestors)
+
+
+def _text(node):
+    return node.text if node.tag == "" else "".join(_text(child) for child in node.children)
 
 
 def _render(node, find_mentions, links, addresses, linked, ancestors):
@@ -81,7 +152,7 @@ def sanitise(markup):
         markup,
         tags=READER_TAGS,
         attributes=READER_ATTRIBUTES,
-        allowed_classes={"a": {"mention"}, "blockquote": {bodies.PULL_QUOTE}},
+        allowed_classes=READER_CLASSES,
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
     )

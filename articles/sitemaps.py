@@ -1,13 +1,19 @@
-"""Sitemaps: every public story and entity page, and a Google News sitemap of the last two days."""
+"""Sitemaps: every public story and entity page, and a Google News sitemap of the last two days.
+
+A story's entry lists the pictures it shows (Google's image sitemap, ``image:image``
+in templates/sitemap.xml), each at its widest JPEG, at an absolute address.
+"""
 
 from datetime import timedelta
+from urllib.parse import urljoin
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import kinds
+from articles import kinds, responsive
 from articles.models import Article
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -19,10 +25,20 @@ class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Article.objects.public().only("slug", "updated_at").order_by("-published_at", "-id")
+        return Article.objects.public().for_sitemap().order_by("-published_at", "-id")
 
     def lastmod(self, article):
         return article.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page, site, protocol)
+        prefetch_related_objects([url["item"] for url in urls], *Article.objects.shown_pictures())
+        # MEDIA_URL may be a path on this site (the default) or a storage's own address.
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
+        for url in urls:
+            widest = (responsive.widest(image) for image in url["item"].images.all())
+            url["images"] = [urljoin(base, rendition.url) for rendition in widest if rendition]
+        return urls
 
 
 class EntitySitemap(Sitemap):

@@ -1,7 +1,8 @@
 """schema.org NewsArticle for a story page (JSON-LD), built from the story as loaded.
 
 Uses only what the detail view already fetched (authors, source, dateline,
-people, places, corrections): no queries.
+people, places, corrections, the lead image's renditions): no queries. Also the
+page's share image (Open Graph, Twitter), from the same renditions.
 """
 
 import json
@@ -14,6 +15,51 @@ from articles import wire
 
 # The publisher's logo, shipped in static/: a square PNG, as search engines ask.
 LOGO = {"path": "logo.png", "width": 192, "height": 192}
+# The aspect ratios Google asks a story's picture in, at the 1200 px it asks for.
+CROPS = ("16x9-1200", "4x3-1200", "1x1-1200")
+# What a share shows: Open Graph's large card, in JPEG, which every scraper reads.
+SHARE_SPEC = "social"
+
+
+def _image_object(url, width, height, request):
+    return {
+        "@type": "ImageObject",
+        "url": request.build_absolute_uri(url),
+        "width": width,
+        "height": height,
+    }
+
+
+def images(article, request, *, card=None):
+    """The story's picture in Google's three aspect ratios, or its share card ``card``
+    ((url, width, height)) when it has none; [] with neither."""
+    if image := article.lead_image:
+        crops = [image.rendition(spec, "jpeg") for spec in CROPS]
+        return [_image_object(r.url, r.width, r.height, request) for r in crops if r]
+    if card:
+        return [_image_object(*card, request)]
+    return []
+
+
+def share_image(article, request, *, card=None):
+    """What a share of the story shows (og:image, twitter:image): the lead image's
+    social rendition, else the share card ``card``; None with neither."""
+    image = article.lead_image
+    social = image.rendition(SHARE_SPEC, "jpeg") if image else None
+    if social is not None:
+        url, width, height, alt = social.url, social.width, social.height, image.alt_text
+    elif card:
+        # The card shows the headline: that is what it says.
+        (url, width, height), alt = card, article.headline
+    else:
+        return None
+    return {
+        "url": request.build_absolute_uri(url),
+        "type": "image/jpeg",
+        "width": width,
+        "height": height,
+        "alt": alt,
+    }
 
 
 def _same_as(entity):
@@ -63,8 +109,9 @@ def publisher(request):
     }
 
 
-def news_article(article, request):
-    """The NewsArticle dict for ``article`` (people and places prefetched)."""
+def news_article(article, request, *, card=None):
+    """The NewsArticle dict for ``article`` (people and places prefetched); ``card`` is
+    its share card, for a story without a picture."""
     newsroom = publisher(request)
     data = {
         "@context": "https://schema.org",
@@ -82,6 +129,8 @@ def news_article(article, request):
         "about": [_thing(person, "Person", request) for person in article.people.all()],
         "mentions": [_thing(place, "Place", request) for place in article.places.all()],
     }
+    if pictures := images(article, request, card=card):
+        data["image"] = pictures
     if article.dateline:
         data["locationCreated"] = _thing(article.dateline, "Place", request)
     corrections = list(article.corrections.all())

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import kinds, search, structured_data
+from articles import kinds, pictures, search, structured_data
 from articles.models import Article, Correction
 
 
@@ -127,10 +127,17 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         related = Article.objects.public().related_to(article).for_headlines()[:5]
+        # Named, not drawn: the card was drawn when the story was saved.
+        card = (
+            None
+            if article.lead_image
+            else pictures.share_card_address(article, site_name=settings.SITE_NAME)
+        )
         return super().get_context_data(
             related=related,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            jsonld=structured_data.news_article(article, self.request),
+            jsonld=structured_data.news_article(article, self.request, card=card),
+            share_image=structured_data.share_image(article, self.request, card=card),
             **kwargs,
         )
 

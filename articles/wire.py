@@ -114,6 +114,12 @@ HTML_BLOCK_ELEMENTS = frozenset(
 )
 
 
+# Pictures one piece of copy may bring; an agency story has a handful at most.
+MAX_PICTURES = 20
+# What ninjs calls the lead picture of a story.
+FEATURE_IMAGE = "featureimage"
+
+
 class WireError(ValueError):
     """Copy that cannot become a story; ``str(error)`` says why, for the editor."""
 
@@ -125,6 +131,21 @@ class Credit:
 
     reporters: tuple[str, ...]
     agency: str
+
+
+@dataclass(frozen=True)
+class WirePicture:
+    """A picture the copy names: where its file is, and what the agency says about it.
+
+    ``reference`` is as the copy wrote it (a file name, a relative path or an
+    address); the intake finds the file beside the copy and never fetches it.
+    """
+
+    reference: str
+    caption: str = ""
+    credit: str = ""
+    copyright: str = ""
+    is_lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,7 @@ class WireStory:
     agency_id: str
     sent_at: datetime | None
     text: str
+    pictures: tuple[WirePicture, ...] = ()
 
     @property
     def body(self):
@@ -274,6 +296,7 @@ def parse_ninjs(text):
         sent_at=_aware_datetime(document.get("versioncreated"))
         or _aware_datetime(document.get("firstcreated")),
         text=text,
+        pictures=_ninjs_pictures(document.get("associations")),
     )
 
 
@@ -285,6 +308,7 @@ def parse_nitf(text):
     if root.tag != "nitf":
         raise WireError(f"XML that is not NITF (the root element is <{root.tag}>)")
     _drop_invisible_elements(root)
+    pictures = _nitf_pictures(root)  # and out of the text: a caption is no paragraph
 
     paragraphs = [
         paragraph
@@ -315,6 +339,7 @@ def parse_nitf(text):
         agency_id=_plain(_attribute(root.find("head/docdata/doc-id"), "id-string")),
         sent_at=_aware_datetime(_attribute(root.find("head/docdata/date.issue"), "norm")),
         text=text,
+        pictures=pictures,
     )
 
 
@@ -635,6 +660,101 @@ def _ninjs_summary(document):
         if key.startswith("description_") and isinstance(value, str)
     ]
     return next((summary for value in values if (summary := _plain(value))), "")
+
+
+def _ninjs_pictures(associations):
+    """The pictures among ninjs ``associations``: a list of objects with a ``name``
+    (2.x) or an object of them by name (1.x). The one named featureimage leads;
+    without one, the first does."""
+    if isinstance(associations, dict):
+        named = [
+            {**item, "name": name} for name, item in associations.items() if isinstance(item, dict)
+        ]
+    elif isinstance(associations, list):
+        named = [item for item in associations if isinstance(item, dict)]
+    else:
+        return ()
+    found = []
+    for item in named:
+        if _string(item, "type") != "picture" or not (reference := _ninjs_reference(item)):
+            continue
+        found.append(
+            WirePicture(
+                reference=reference,
+                caption=_ninjs_summary(item) or _ninjs_headline(item),
+                credit=_plain(_string(item, "by") or _string(item, "byline")),
+                copyright=_plain(
+                    _string(item, "copyrightnotice") or _string(item, "copyrightholder")
+                ),
+                is_lead=_string(item, "name") == FEATURE_IMAGE,
+            )
+        )
+    return _with_a_lead(found[:MAX_PICTURES])
+
+
+def _ninjs_reference(item):
+    """The file of a picture: its largest rendition's href (2.x lists them, 1.x names
+    them), else its uri."""
+    renditions = item.get("renditions")
+    if isinstance(renditions, dict):
+        renditions = list(renditions.values())
+    if not isinstance(renditions, list):
+        renditions = []
+    candidates = [
+        rendition
+        for rendition in renditions
+        if isinstance(rendition, dict) and _string(rendition, "href").strip()
+    ]
+    if candidates:
+        largest = max(candidates, key=lambda rendition: _number(rendition.get("width")))
+        return largest["href"].strip()
+    return _string(item, "uri").strip()
+
+
+def _number(value):
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _nitf_pictures(root):
+    """``<media media-type="image">`` elements: each one's largest ``<media-reference>``,
+    ``<media-caption>`` and ``<media-producer>`` (the credit). They are removed from the
+    tree, so captions never become paragraphs of the story."""
+    found = []
+    for parent in list(root.iter()):
+        for media in [child for child in parent if child.tag == "media"]:
+            parent.remove(media)
+            if media.get("media-type", "").lower() not in {"image", "photo", "graphic"}:
+                continue
+            references = [
+                reference
+                for reference in media.iter("media-reference")
+                if reference.get("source", "").strip()
+                and reference.get("mime-type", "image/").lower().startswith("image/")
+            ]
+            if not references:
+                continue
+            largest = max(references, key=lambda reference: _digits(reference.get("width")))
+            found.append(
+                WirePicture(
+                    reference=largest.get("source").strip(),
+                    caption=_element_text(media.find("media-caption")),
+                    credit=_element_text(media.find("media-producer")),
+                )
+            )
+    return _with_a_lead(found[:MAX_PICTURES])
+
+
+def _digits(value):
+    return int(value) if value and value.isdigit() and len(value) < 7 else 0
+
+
+def _with_a_lead(found):
+    if found and not any(picture.is_lead for picture in found):
+        first = found[0]
+        found[0] = WirePicture(
+            first.reference, first.caption, first.credit, first.copyright, is_lead=True
+        )
+    return tuple(found)
 
 
 class _HTMLText(html.parser.HTMLParser):

@@ -443,6 +443,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "articles.api.serializers.WIRE_OUTCOMES",
+        "PictureOutcomeEnum": "articles.api.serializers.PICTURE_OUTCOMES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.add_error_responses",

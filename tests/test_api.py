@@ -143,6 +143,8 @@ class TestRepresentation:
             "places",
             "mentioned_sources",
             "dateline",
+            "lead_image",
+            "images",
             "status",
             "published_at",
             "embargoed_until",
@@ -1079,7 +1081,8 @@ class TestFixedQueries:
             )
             article.mentioned_sources.add(source)
         client = api()
-        with django_assert_max_num_queries(6):
+        # Pictures add three (tests/test_api_images.py counts them with pictures).
+        with django_assert_max_num_queries(9):
             response = client.get(ARTICLES, {"page_size": 100})
         assert len(response.data["results"]) == n
 

@@ -4,6 +4,7 @@ imported unmodified and used against a live server. A generated client reads the
 document literally, so what it gets wrong here the document says wrong."""
 
 import importlib
+import io
 import json
 import os
 import pkgutil
@@ -21,6 +22,7 @@ from rest_framework import status
 from articles.models import Article
 from tests.factories import PASSWORD, ArticleFactory, PlaceFactory
 from tests.helpers import token_for
+from tests.pictures import photo
 from tests.test_api import SAMPLES
 
 PACKAGE = "newsroom_api_client"  # from the document's title, "Newsroom API"
@@ -197,3 +199,57 @@ def test_an_editor_adds_an_author_and_credits_a_story_to_them(generated, live_se
     ninjs = operation("v1_articles_ninjs_retrieve").sync(id=created.id, client=client)
     assert ninjs.by == "By Jane Doe"
     assert [(person.rel, person.literal) for person in ninjs.people] == [("author", "jane-doe")]
+
+
+def test_an_editor_uploads_a_picture_and_a_reader_gets_it_on_the_story(
+    generated, live_server, editor
+):
+    models = module("models")
+    types = module("types")
+    desk = generated.AuthenticatedClient(
+        base_url=live_server.url, token=token_for(editor), prefix="Token"
+    )
+    upload = operation("v1_images_create")
+    sent = upload.sync_detailed(
+        client=desk,
+        body=models.ImageUploadRequest(
+            file=types.File(payload=io.BytesIO(photo((400, 300))), file_name="smoke.jpg"),
+            alt_text="Smoke over the depot",
+            caption="<script>alert(1)</script> Smoke",
+        ),
+    )
+    assert sent.status_code == status.HTTP_201_CREATED
+    image = sent.parsed
+    assert image.caption == "<script>alert(1)</script> Smoke"
+    assert {(r.spec, r.format_) for r in image.renditions} >= {("w320", "webp"), ("social", "jpeg")}
+
+    refused = upload.sync_detailed(
+        client=desk,
+        body=models.ImageUploadRequest(
+            file=types.File(payload=io.BytesIO(b"<svg onload=alert(1)>"), file_name="x.jpg")
+        ),
+    )
+    assert refused.status_code == status.HTTP_400_BAD_REQUEST
+    assert "SVG" in refused.parsed.error.message
+
+    story = operation("v1_articles_create").sync(
+        client=desk,
+        body=models.ArticleRequest(
+            headline="Depot fire",
+            body="Firefighters are at the depot.",
+            lead_image=image.id,
+            status=models.StatusEnum.PUBLISHED,
+            published_at=timezone.now() - timedelta(minutes=1),
+        ),
+    )
+    client = reader(generated, live_server)
+    read = operation("v1_articles_retrieve").sync(id=story.id, client=client)
+    assert read.lead_image.id == image.id
+    assert [picture.id for picture in read.images] == [image.id]
+    w320 = next(r for r in read.lead_image.renditions if (r.spec, r.format_) == ("w320", "jpeg"))
+    with urllib.request.urlopen(w320.url) as served:
+        assert served.headers["Content-Type"] == "image/jpeg"
+    listed = operation("v1_images_list").sync(client=client)
+    assert [found.id for found in listed.results] == [image.id]
+    ninjs = operation("v1_articles_ninjs_retrieve").sync(id=story.id, client=client)
+    assert ninjs.associations[0].name == "featureimage"

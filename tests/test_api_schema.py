@@ -27,10 +27,11 @@ from schemathesis.config import SchemathesisConfig
 
 from articles import kinds
 from articles.api.filters import ArticleFilter, AwareDateTimeField
-from articles.models import Article, Status
+from articles.models import Article, Image, Status
 from newsroom.wsgi import application
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.helpers import token_for
+from tests.pictures import photo, upload
 from tests.test_ninjs import NINJS, ninjs_errors
 
 ARTICLE_PARAMETERS = {
@@ -47,7 +48,13 @@ ARTICLE_PARAMETERS = {
     "page_size",
 }
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
-WIRE_MEDIA_TYPES = {"text/plain", "application/json", "application/xml"}
+# Request bodies are JSON but the wire desk's (raw copy, or copy and pictures in a form)
+# and a picture upload's (a form with the file).
+WIRE_MEDIA_TYPES = {"text/plain", "application/json", "application/xml", "multipart/form-data"}
+REQUEST_MEDIA_TYPES = {
+    "/api/v1/wire/": WIRE_MEDIA_TYPES,
+    "/api/v1/images/": {"multipart/form-data"},
+}
 
 
 @pytest.fixture
@@ -127,12 +134,12 @@ class TestSchemaDocument:
             checked += 1
         assert checked
 
-    def test_request_bodies_are_json_but_the_wire_desks(self, openapi):
+    def test_request_bodies_are_json_but_the_uploads(self, openapi):
         checked = 0
         for path, method, operation in operations(openapi):
             if "requestBody" in operation:
                 media_types = set(operation["requestBody"]["content"])
-                expected = WIRE_MEDIA_TYPES if path == "/api/v1/wire/" else {"application/json"}
+                expected = REQUEST_MEDIA_TYPES.get(path, {"application/json"})
                 assert media_types == expected, (method, path)
                 checked += 1
         assert checked
@@ -256,7 +263,11 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-MODELS = {"articles": Article, **{kind.plural: kind.model for kind in kinds.KINDS}}
+MODELS = {
+    "articles": Article,
+    "images": Image,
+    **{kind.plural: kind.model for kind in kinds.KINDS},
+}
 
 
 def content_type(response):
@@ -280,7 +291,12 @@ def in_process(db):
 
 @pytest.fixture
 def newsroom(seed, in_process):
-    """The seed story and entities, plus a draft by a staff author and a scheduled story."""
+    """The seed story, with a real picture as its lead (stored, so a focal point can remake
+    it), and the seed entities, plus a draft by a staff author and a scheduled story."""
+    story = Article.objects.get()
+    story.lead_image = upload(photo((200, 150)), alt_text="Smoke over the city")
+    story.save()
+    story.show_pictures()
     ArticleFactory(headline="A draft on the desk", authors=[AuthorFactory(name="Jane Doe")])
     ArticleFactory(
         headline="A story under embargo",

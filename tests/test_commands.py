@@ -32,7 +32,8 @@ def wire_folder(tmp_path):
     shutil.copy(SAMPLES / "nitf_trend.xml", tmp_path / "nested" / "story.xml")
     shutil.copy(SAMPLES / "ninjs1_trend.json", tmp_path / "nested" / "deeper" / "story.json")
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    # Binary, but no picture: a picture file beside copy is read with the copy naming it.
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02\x03 not text\x00\x00")
     (tmp_path / "latin1.txt").write_bytes("By Trend\n\nGäncä".encode("latin-1"))
     (tmp_path / "no-body.txt").write_text("By Trend\n\n")
     (tmp_path / "huge.txt").write_bytes(b"By Trend\n\n" + b"word " * (wire.MAX_WIRE_BYTES // 5))

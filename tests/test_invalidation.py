@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from articles import linking, page_cache, versions
 from articles.models import Place
-from tests.factories import ArticleFactory, PlaceFactory
+from tests.factories import ArticleFactory, ImageFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,17 @@ def test_a_deleted_entity_leaves_the_gazetteer():
     assert linking.gazetteer().resolve("place", "Ganja") == place.pk
     place.delete()
     assert linking.gazetteer().resolve("place", "Ganja") is None
+
+
+def test_a_picture_described_or_deleted_makes_pages_stale_and_a_new_one_does_not():
+    pages = page_cache.generation()
+    image = ImageFactory()
+    assert page_cache.generation() == pages  # on no page yet
+    ArticleFactory(public=True, lead_image=image)
+    pages = page_cache.generation()
+    image.alt_text = "Now described"
+    image.save()
+    described = page_cache.generation()
+    assert described != pages
+    image.delete()
+    assert page_cache.generation() != described

@@ -18,6 +18,7 @@ from articles.models import Article, Status
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    ImageFactory,
     PersonFactory,
     PlaceFactory,
     SourceFactory,
@@ -463,3 +464,45 @@ def test_every_entity_kind_has_a_uri(client, db):
     for entity in data["people"] + data["places"] + data["infosources"]:
         assert entity["uri"].startswith("http://testserver/")
     assert ninjs_errors(data) == []
+
+
+@pytest.mark.django_db
+class TestPictures:
+    def test_the_lead_and_inline_pictures_are_associations(self, client):
+        trend = SourceFactory(name="Trend")
+        lead = ImageFactory(source=trend, caption="Smoke over Ganja.", copyright="© Trend 2020")
+        inline = ImageFactory(caption="", credit="", alt_text="Rescuers at work")
+        body = f'<p>Text.</p><figure data-image="{inline.pk}"><figcaption>x</figcaption></figure>'
+        article = ArticleFactory(public=True, lead_image=lead, body=body)
+        document = get_ninjs(client, article)
+        assert ninjs_errors(document) == []
+        feature, picture = document["associations"]
+        assert (feature["name"], picture["name"]) == ("featureimage", "picture-1")
+        assert feature["type"] == "picture"
+        assert feature["uri"] == f"http://testserver/api/v1/images/{lead.pk}/"
+        assert feature["by"] == "Jane Doe / Trend"
+        assert feature["copyrightnotice"] == "© Trend 2020"
+        assert feature["copyrightholder"] == "Trend"
+        assert feature["descriptions"][0] == {
+            "role": "caption",
+            "contenttype": "text/plain",
+            "value": "Smoke over Ganja.",
+        }
+        rendition = lead.rendition("16x9-1200", "jpeg")
+        assert {
+            "name": "16x9-1200-jpeg",
+            "href": f"http://testserver/media/{rendition.file.name}",
+            "contenttype": "image/jpeg",
+            "width": rendition.width,
+            "height": rendition.height,
+            "sizeinbytes": rendition.byte_size,
+        } in feature["renditions"]
+        assert len(feature["renditions"]) == lead.renditions.count()
+        assert "by" not in picture
+        assert picture["descriptions"] == [
+            {"role": "alternative-text", "contenttype": "text/plain", "value": "Rescuers at work"}
+        ]
+
+    def test_a_story_without_pictures_has_no_associations(self, client):
+        document = get_ninjs(client, ArticleFactory(public=True))
+        assert "associations" not in document

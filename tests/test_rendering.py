@@ -101,3 +101,63 @@ def test_an_editors_link_to_an_entity_points_at_its_current_address():
 
 def test_an_empty_body_is_empty():
     assert render("") == ""
+
+
+class TestFigures:
+    """A body's figure as the picture it names (markup the caller made from the library)."""
+
+    PICTURE = (
+        '<picture class="picture-inline"><source type="image/webp" srcset="/m/a.webp 640w" '
+        'sizes="100vw"><img src="/m/a.jpg" srcset="/m/a.jpg 640w" sizes="100vw" width="640" '
+        'height="360" alt="Ships" loading="lazy" decoding="async"></picture>'
+    )
+
+    def figures(self, **fields):
+        from articles.rendering import Figure
+
+        return {7: Figure(picture=self.PICTURE, **fields)}
+
+    def render(self, body, **fields):
+        return render_body(
+            body, find_mentions=GAZETTEER.find_mentions, links=LINKS, figures=self.figures(**fields)
+        )
+
+    def test_the_picture_with_its_own_caption_and_credit(self):
+        out = self.render('<figure data-image="7"></figure>', caption="In Ganja", credit="A / B")
+        assert out == (
+            f'<figure class="picture" data-image="7">{self.PICTURE}'
+            '<figcaption>In Ganja <span class="credit">A / B</span></figcaption></figure>'
+        )
+
+    def test_the_bodys_caption_is_not_searched_for_mentions(self):
+        out = self.render(
+            '<p>Text.</p><figure data-image="7"><figcaption>Ganja at <em>dawn</em></figcaption>'
+            "</figure>",
+            caption="Not this",
+        )
+        assert "<figcaption>Ganja at <em>dawn</em></figcaption>" in out
+        assert "Not this" not in out and "mention" not in out
+
+    def test_a_figure_not_given_is_nothing(self):
+        assert (
+            self.render(
+                '<p>A.</p><figure data-image="8"><figcaption>Gone</figcaption></figure>'
+            ).strip()
+            == "<p>A.</p>"
+        )
+
+    def test_no_caption_and_no_credit_is_no_figcaption(self):
+        assert "<figcaption>" not in self.render('<figure data-image="7"></figure>')
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            '<p><img src="x" onerror="alert(1)"></p>',
+            '<picture><source srcset="javascript:alert(1)"><img src="x"></picture>',
+            '<figure data-image="7" onclick="alert(1)"><img src="x"></figure>',
+        ],
+    )
+    def test_a_body_cannot_bring_its_own_images(self, body):
+        out = self.render(body)
+        assert "onerror" not in out and "onclick" not in out and "javascript" not in out
+        assert out.count("<img") == out.count(self.PICTURE)

@@ -1,3 +1,3 @@
-"""The editors' desk in Django's admin: articles, entities and the wire log."""
+"""The editors' desk in Django's admin: articles, entities, pictures and the wire log."""
 
-from articles.admin import articles, entities  # noqa: F401 - registers the admins
+from articles.admin import articles, entities, images  # noqa: F401 - registers the admins

@@ -22,6 +22,7 @@ from articles.admin.filters import (
     WrittenByFilter,
 )
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.images import ChoosesPictures
 from articles.admin.inbox import WireInbox
 from articles.admin.pagination import CappedCountPaginator
 from articles.models import Article, Autosave, EditConflict, Status, WireItem
@@ -40,7 +41,7 @@ WORKFLOW_BUTTON = "_workflow"
 
 
 @admin.register(Article)
-class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
+class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "source", "published", "last_change"]
     list_filter = [
@@ -59,12 +60,16 @@ class ArticleAdmin(WireInbox, DeskViews, admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    autocomplete_fields = ["authors", "source", "dateline", "people", "places", "mentioned_sources"]
+    autocomplete_fields = [
+        *("lead_image", "authors", "source", "dateline"),
+        *("people", "places", "mentioned_sources"),
+    ]
     readonly_fields = ["original_text", "created_at", "created_by", "updated_at", "updated_by"]
     # The story in the main column; links, publication and its record beside it on a
     # wide screen (templates/admin/articles/article/change_form.html, desk.css).
     fieldsets = [
         (None, {"fields": ["headline", "headline_needs_review", "summary", "body", "byline"]}),
+        ("Lead picture", {"classes": ["desk-side"], "fields": ["lead_image"]}),
         (
             "Links",
             {

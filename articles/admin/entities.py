@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import kinds
+from articles.admin.images import ChoosesPictures
 from articles.admin.pagination import CappedCountPaginator
+from articles.admin.widgets import DESK_SCRIPT
 from articles.models import Article, Author, Person, Place, Source
 
 
@@ -23,10 +25,16 @@ def article_count(through, column):
     )
 
 
-class EntityAdmin(admin.ModelAdmin):
-    """An entity kind's admin: found by name or alias, with its number of linked stories."""
+class EntityAdmin(ChoosesPictures, admin.ModelAdmin):
+    """An entity kind's admin: found by name or alias, with its number of linked stories,
+    and its picture (a portrait, a view, a logo) chosen from the library."""
 
     search_fields = ["name", "slug", "aliases"]
+    autocomplete_fields = ["image"]
+
+    class Media:
+        js = [DESK_SCRIPT]
+
     paginator = CappedCountPaginator
     show_full_result_count = False
 
@@ -77,7 +85,7 @@ class PlaceAdmin(EntityAdmin):
     list_display = ["name", "kind", "parent", "stories"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "image"]
 
 
 @admin.register(Author)

@@ -36,6 +36,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "byline",
+            "lead_image",
             "authors",
             "source",
             "dateline",
@@ -332,7 +333,7 @@ def merged_fields():
     """What a merge compares: everything the form edits about the story."""
     return [
         *("headline", "headline_needs_review", "summary", "body", "byline"),
-        *("source", "dateline", "slug", "status", "published_at"),
+        *("source", "dateline", "slug", "status", "published_at", "lead_image"),
         *kinds.link_fields(),
     ]
 

@@ -1,12 +1,15 @@
-"""The change form's body editor: the body's textarea, and what the desk's editor needs."""
+"""The desk's own widgets: the body editor and the picture chooser."""
 
 import json
 
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from articles import bodies
+from articles.models import Image
 
 # What the editor checks the way bodies.clean does, as JavaScript regular expressions
 # (the same syntax for these), so the format is written down in one place.
@@ -16,6 +19,11 @@ FORMAT = {
     "image": bodies.DATA_IMAGE.pattern,
     "markup": bodies.MARKUP.pattern,
 }
+# The desk's pictures script: the chooser's preview, the focal-point picker, the drop zone.
+PICTURES_SCRIPT = forms.Script("desk/pictures.js", defer=True)
+# The desk's own script, which names the admin's autocompletes for screen readers (the
+# story's change form loads it from its template).
+DESK_SCRIPT = forms.Script("desk/desk.js", defer=True)
 
 
 class BodyEditor(AdminTextareaWidget):
@@ -33,6 +41,39 @@ class BodyEditor(AdminTextareaWidget):
                 "data-body-editor": json.dumps(FORMAT),
                 # The link dialog's search: ArticleAdmin.link_targets (admin/desk.py).
                 "data-link-targets": reverse("admin:articles_article_link_targets"),
+                # The picture dialog's: ImageAdmin.choices (admin/images.py).
+                "data-picture-choices": reverse("admin:articles_image_choices"),
             }
         )
         return context
+
+
+class PictureChooser(AutocompleteSelect):
+    """A picture chosen from the library by its alt text, caption or credit (the admin's
+    autocomplete), with a preview of the one chosen: drawn by the server, and redrawn by
+    static/desk/pictures.js when the choice changes."""
+
+    preview_template_name = "admin/widgets/picture_preview.html"
+
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["desk/desk.css"]}, js=[PICTURES_SCRIPT])
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        chosen = str(value) if value not in (None, "") else ""
+        picture = (
+            Image.objects.select_related("source").with_thumbnail().filter(pk=chosen).first()
+            if chosen.isdigit()
+            else None
+        )
+        # The project's templates (the form renderer reads only Django's and the apps').
+        preview = render_to_string(
+            self.preview_template_name,
+            {
+                "id": self.build_attrs(self.attrs, attrs).get("id", f"id_{name}"),
+                "picture": picture,
+                "choices_url": reverse("admin:articles_image_choices"),
+            },
+        )
+        return mark_safe(select + preview)  # both rendered by templates, escaped there

@@ -44,6 +44,17 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+class PictureRefused(exceptions.APIException):
+    """A file the picture library will not take: the reason as the message, and under
+    the field that carried it."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+
+    def __init__(self, reason, *, field="file"):
+        super().__init__({"detail": [reason], field: [reason]})
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"

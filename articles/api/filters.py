@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from articles import kinds, search
-from articles.models import Status
+from articles.models import Place, Source, Status
 from articles.models.articles import VIEW_ALL_PERMISSION
 
 MAX_OFFSET = timedelta(hours=14)
@@ -95,7 +95,20 @@ EntityFilterSet = type(django_filters.FilterSet)(
 )
 
 
-class ArticleFilter(EntityFilterSet):
+class KnownParameters:
+    """A FilterSet that answers a parameter it does not know with a 400 naming it."""
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        unknown = set(self.data) - set(self.filters) - PAGING_PARAMETERS
+        if unknown:
+            known = ", ".join(sorted(set(self.filters) | PAGING_PARAMETERS))
+            raise ValidationError(
+                {name: [f"Not a parameter of this list; use one of: {known}."] for name in unknown}
+            )
+
+
+class ArticleFilter(KnownParameters, EntityFilterSet):
     published_after = AwareDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 with a time zone."
     )
@@ -119,15 +132,6 @@ class ArticleFilter(EntityFilterSet):
         method="filter_search",
         help_text='Full text: words, "a phrase", -excluded, this OR that.',
     )
-
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        super().__init__(data, *args, request=request, **kwargs)
-        unknown = set(self.data) - set(self.filters) - PAGING_PARAMETERS
-        if unknown:
-            known = ", ".join(sorted(set(self.filters) | PAGING_PARAMETERS))
-            raise ValidationError(
-                {name: [f"Not a parameter of this list; use one of: {known}."] for name in unknown}
-            )
 
     def filter_about(self, queryset, name, entities):
         return queryset.about(*entities) if entities else queryset
@@ -188,3 +192,30 @@ class ArticleOrdering(OrderingFilter):
             )
         key = self.SORT_KEYS.get(field, field)
         return (f"-{key}", "-id") if raw.strip().startswith("-") else (key, "id")
+
+
+class ImageFilter(KnownParameters, django_filters.FilterSet):
+    source = SlugsFilter(
+        queryset=Source.objects.all(),
+        field_name="source__slug",
+        help_text="Pictures supplied by the source with this slug; repeat for any of several.",
+    )
+    place = SlugsFilter(
+        queryset=Place.objects.all(),
+        field_name="place__slug",
+        help_text="Pictures taken at the place with this slug; repeat for any of several.",
+    )
+    uploaded_since = AwareDateTimeFilter(
+        field_name="uploaded_at", lookup_expr="gte", help_text="ISO 8601 with a time zone."
+    )
+    updated_since = AwareDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Pictures added or described again at or after this moment (ISO 8601).",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Words in the caption, alt text, credit or source."
+    )
+
+    def filter_search(self, queryset, name, text):
+        return queryset.search(text) if text.strip() else queryset

@@ -5,6 +5,11 @@ survives slug changes), ``version`` as a string, dates in RFC 3339, entity
 ``uri``s as absolute addresses (Wikidata's when known). ninjs has no property
 for authors: they are ``people`` with ``rel`` "author", and ``by`` is the
 story's credit line.
+
+Pictures are ``associations`` (ninjs 2.x: a list, each with its ``name``): the lead
+image as "featureimage", the body's others as "picture-1", "picture-2"…, each with
+its caption and alt text as ``descriptions``, its credit as ``by``, and every
+rendition (``renditions``: name, absolute href, width, height, content type).
 """
 
 from django.urls import reverse
@@ -27,6 +32,57 @@ PUBSTATUS = {
 
 def _when(moment):
     return serializers.DateTimeField().to_representation(moment)
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def _picture(image, request, name):
+    picture = {
+        "name": name,
+        "uri": _absolute(request, reverse("api:image-detail", args=[image.pk])),
+        "type": "picture",
+        "firstcreated": _when(image.uploaded_at),
+        "versioncreated": _when(image.updated_at),
+        "renditions": [
+            {
+                "name": f"{rendition.spec}-{rendition.format}",
+                "href": _absolute(request, rendition.url),
+                "contenttype": rendition.content_type,
+                "width": rendition.width,
+                "height": rendition.height,
+                "sizeinbytes": rendition.byte_size,
+            }
+            for rendition in image.renditions.all()
+        ],
+    }
+    descriptions = [
+        {"role": role, "contenttype": "text/plain", "value": value}
+        for role, value in (("caption", image.caption), ("alternative-text", image.alt_text))
+        if value
+    ]
+    if descriptions:
+        picture["descriptions"] = descriptions
+    if image.credit_line:
+        picture["by"] = image.credit_line
+    if image.copyright:
+        picture["copyrightnotice"] = image.copyright
+    if image.source:
+        picture["copyrightholder"] = image.source.name
+    return picture
+
+
+def associations(article, request):
+    """The story's pictures: its lead image as "featureimage", the others in body order."""
+    found, inline = [], 0
+    for image in article.shown_images():
+        if image.pk == article.lead_image_id:
+            found.append(_picture(image, request, "featureimage"))
+        else:
+            inline += 1
+            found.append(_picture(image, request, f"picture-{inline}"))
+    return found
 
 
 def _entity(entity, request, rel):
@@ -91,6 +147,8 @@ class NinjsArticleSerializer(serializers.BaseSerializer):
             data["embargoed"] = _when(article.published_at)
         if credit := article.credit_line:
             data["by"] = credit
+        if pictures := associations(article, request):
+            data["associations"] = pictures
         if article.dateline:
             data["located"] = article.dateline.name
         if article.source:

@@ -71,3 +71,11 @@ class EntityPagination(CheckedPageSize, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class ImagePagination(CheckedPageSize, PageNumberPagination):
+    """Pages of pictures: each carries every rendition's address, so pages are smaller."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE

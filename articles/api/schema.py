@@ -17,7 +17,7 @@ from rest_framework import permissions
 
 from articles.api.ninjs import NinjsArticleSerializer
 from articles.api.renderers import NINJS_MEDIA_TYPE
-from articles.api.serializers import ArticleSerializer
+from articles.api.serializers import ArticleSerializer, ImageSerializer
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -125,6 +125,17 @@ class EntityRefExtension(OpenApiSerializerFieldExtension):
         return {"type": "object", "properties": properties, "required": list(properties)}
 
 
+class ImageRefExtension(OpenApiSerializerFieldExtension):
+    """A story's picture: written as the library image's id, read as the image object."""
+
+    target_class = "articles.api.serializers.ImageRef"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "integer", "description": "The library image's id."}
+        return auto_schema.resolve_serializer(ImageSerializer, direction).ref
+
+
 class AdminSessionScheme(SessionScheme):
     """The API's session authentication is DRF's, with the CSRF check Django's."""
 
@@ -196,6 +207,35 @@ _ENTITY = {
     },
     "required": ["name", "rel", "uri", "literal"],
 }
+_NINJS_RENDITION = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "Spec and format: w640-webp, 16x9-1200-jpeg."},
+        "href": {"type": "string", "format": "uri"},
+        "contenttype": {"type": "string"},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+        "sizeinbytes": {"type": "integer"},
+    },
+    "required": ["name", "href", "contenttype", "width", "height", "sizeinbytes"],
+}
+_NINJS_PICTURE = {
+    "type": "object",
+    "description": "A picture the story shows: featureimage (the lead), picture-1, picture-2…",
+    "properties": {
+        "name": {"type": "string"},
+        "uri": {"type": "string", "format": "uri", "description": "The image in the API."},
+        "type": {"type": "string", "description": "Always picture."},
+        "firstcreated": _DATE_TIME,
+        "versioncreated": _DATE_TIME,
+        "by": {"type": "string", "description": "The credit line."},
+        "copyrightnotice": {"type": "string"},
+        "copyrightholder": {"type": "string"},
+        "descriptions": _list_of(_text()),
+        "renditions": _list_of(_NINJS_RENDITION),
+    },
+    "required": ["name", "uri", "type", "firstcreated", "versioncreated", "renditions"],
+}
 # What articles/api/ninjs.py writes: standard ninjs 2.1 properties only.
 NINJS_ARTICLE_SCHEMA = {
     "type": "object",
@@ -240,6 +280,7 @@ NINJS_ARTICLE_SCHEMA = {
         "people": _list_of(_ENTITY),
         "places": _list_of(_ENTITY),
         "organisations": _list_of(_ENTITY),
+        "associations": _list_of(_NINJS_PICTURE),
         "infosources": _list_of(
             {
                 "type": "object",

@@ -3,7 +3,7 @@ no rules (those are on the models)."""
 
 from rest_framework import serializers
 
-from articles.models import Article, Author, Correction, Person, Place, Source
+from articles.models import Article, Author, Correction, Image, Person, Place, Rendition, Source
 from articles.models.articles import ArticleRemoval
 from articles.models.base import address
 
@@ -57,6 +57,85 @@ class CorrectionSerializer(serializers.ModelSerializer):
         fields = ["text", "created_at"]
 
 
+class RenditionSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where readers get it (absolute).")
+    content_type = serializers.CharField(read_only=True, help_text="image/avif, webp or jpeg.")
+    bytes = serializers.IntegerField(source="byte_size", read_only=True)
+
+    class Meta:
+        model = Rendition
+        fields = ["spec", "format", "width", "height", "url", "content_type", "bytes"]
+
+    def get_url(self, rendition) -> str:
+        return absolute(self.context["request"], rendition.url)
+
+
+class FocalPointSerializer(serializers.Serializer):
+    """Where the picture's subject is, as fractions of its width and height: crops keep it."""
+
+    x = serializers.FloatField(min_value=0, max_value=1, source="focal_x")
+    y = serializers.FloatField(min_value=0, max_value=1, source="focal_y")
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    """A library picture as clients read it: its description and every rendition."""
+
+    api_url = serializers.SerializerMethodField(help_text="This image in the API.")
+    source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
+    place = EntityRef(queryset=Place.objects.all(), required=False, allow_null=True, with_kind=True)
+    credit_line = serializers.CharField(
+        read_only=True, help_text="Who to credit under the picture: credit / source."
+    )
+    focal_point = FocalPointSerializer(source="*", required=False)
+    bytes = serializers.IntegerField(source="byte_size", read_only=True)
+    renditions = RenditionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Image
+        fields = [
+            *("id", "api_url", "alt_text", "caption", "credit", "copyright", "credit_line"),
+            *("source", "place", "taken_at", "format", "width", "height", "bytes"),
+            *("focal_point", "uploaded_at", "updated_at", "renditions"),
+        ]
+        read_only_fields = ["id", "format", "width", "height", "uploaded_at", "updated_at"]
+
+    def get_api_url(self, image) -> str:
+        return absolute(self.context["request"], address("api:image-detail", pk=image.pk))
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    """A picture file and, optionally, what the desk says about it (multipart/form-data).
+
+    What is not given is read from the file's own IPTC, XMP or EXIF."""
+
+    file = serializers.FileField(
+        allow_empty_file=True,  # an empty file is refused with the reason, as any other
+        help_text="JPEG, PNG, WebP, AVIF or GIF; recognised by its content, never its name.",
+    )
+    alt_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    caption = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    credit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    copyright = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
+    place = EntityRef(queryset=Place.objects.all(), required=False, allow_null=True)
+    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ImageRef(serializers.PrimaryKeyRelatedField):
+    """A library picture: written as its id, read as the image object with its renditions."""
+
+    default_error_messages = {
+        "does_not_exist": "No picture in the library has the id {pk_value}.",
+        "incorrect_type": "Give a picture's id (a number), not {data_type}.",
+    }
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_representation(self, image):
+        return ImageSerializer(image, context=self.context).data
+
+
 class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The public page (once public).")
     api_url = serializers.SerializerMethodField(help_text="This article in the API.")
@@ -67,6 +146,18 @@ class ArticleSerializer(serializers.ModelSerializer):
     mentioned_sources = EntityRef(queryset=Source.objects.all(), many=True, required=False)
     dateline = EntityRef(
         queryset=Place.objects.all(), required=False, allow_null=True, with_kind=True
+    )
+    lead_image = ImageRef(
+        queryset=Image.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The picture at the top of the story: its id when writing.",
+    )
+    images = ImageSerializer(
+        source="shown_images",
+        many=True,
+        read_only=True,
+        help_text="Every picture the story shows, lead first, then the body's in order.",
     )
     corrections = CorrectionSerializer(many=True, read_only=True)
     body_text = serializers.CharField(
@@ -98,6 +189,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "places",
             "mentioned_sources",
             "dateline",
+            "lead_image",
+            "images",
             "status",
             "published_at",
             "embargoed_until",
@@ -241,9 +334,45 @@ class RemovalPageSerializer(serializers.Serializer):
     results = RemovalSerializer(many=True)
 
 
-class WireResultSerializer(serializers.Serializer):
-    """What the wire desk did with one piece of copy."""
+# Named in the schema (settings.SPECTACULAR_SETTINGS): two enums both called "outcome"
+# would otherwise be renamed, and every generated client with them.
+WIRE_OUTCOMES = ["created", "revised", "pending", "duplicate"]
+PICTURE_OUTCOMES = ["stored", "held", "refused", "missing"]
 
-    outcome = serializers.ChoiceField(choices=["created", "revised", "pending", "duplicate"])
+
+class WirePictureSerializer(serializers.Serializer):
+    """What became of one picture the copy named."""
+
+    reference = serializers.CharField(help_text="The picture's file as the copy names it.")
+    outcome = serializers.ChoiceField(
+        choices=PICTURE_OUTCOMES,
+        help_text="Stored new, already held (the same file), refused or missing.",
+    )
+    message = serializers.CharField(help_text="Why, for a refused or missing picture.")
+    image = serializers.IntegerField(
+        source="image.pk",
+        read_only=True,
+        allow_null=True,
+        help_text="The library image's id, when there is one.",
+    )
+    is_lead = serializers.BooleanField(help_text="The copy's lead picture.")
+
+
+class WireResultSerializer(serializers.Serializer):
+    """What the wire desk did with one piece of copy, and with the pictures it named."""
+
+    outcome = serializers.ChoiceField(choices=WIRE_OUTCOMES)
     message = serializers.CharField()
     article = ArticleSerializer()
+    pictures = WirePictureSerializer(many=True)
+
+
+class WireUploadSerializer(serializers.Serializer):
+    """Copy and the picture files it names, in one multipart/form-data request."""
+
+    copy = serializers.FileField(help_text="The copy: plain text, ninjs JSON or NITF XML.")
+    pictures = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Picture files the copy names, matched by file name.",
+    )

@@ -9,6 +9,7 @@ router = SimpleRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 for viewset in views.ENTITY_VIEWSETS:
     router.register(viewset.kind.plural, viewset, basename=viewset.kind.name)
+router.register("images", views.ImageViewSet, basename="image")
 
 urlpatterns = [
     # Before the router, whose articles/<pk>/ would not match "removed" anyway.

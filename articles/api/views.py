@@ -4,40 +4,52 @@ editorial service's."""
 
 import contextlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import exceptions, mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles import editorial, intake, kinds, wire
+from articles import editorial, intake, kinds, pictures, wire
 from articles.api import conditional
-from articles.api.errors import PreconditionFailed
-from articles.api.filters import MOMENT, ArticleFilter, ArticleOrdering, AwareDateTimeField
+from articles.api.errors import PayloadTooLarge, PictureRefused, PreconditionFailed
+from articles.api.filters import (
+    MOMENT,
+    ArticleFilter,
+    ArticleOrdering,
+    AwareDateTimeField,
+    ImageFilter,
+)
 from articles.api.ninjs import NinjsArticleSerializer
-from articles.api.pagination import ArticleCursorPagination, EntityPagination
-from articles.api.parsers import raw_body
+from articles.api.pagination import ArticleCursorPagination, EntityPagination, ImagePagination
+from articles.api.parsers import JSONParser, raw_body
 from articles.api.permissions import ArticlePermission, CanAddArticles
 from articles.api.renderers import FastJSONRenderer, NinjsRenderer
 from articles.api.schema import IF_MATCH, NO_FORMAT, json_or_ninjs
 from articles.api.serializers import (
     ArticleSerializer,
     AuthorSerializer,
+    ImageSerializer,
+    ImageUploadSerializer,
     PersonSerializer,
     PlaceSerializer,
     RemovalPageSerializer,
     SourceSerializer,
+    WirePictureSerializer,
     WireResultSerializer,
+    WireUploadSerializer,
 )
 from articles.models import (
     Article,
     ArticleRemoval,
     Author,
     EditConflict,
+    Image,
     Person,
     Place,
     Source,
@@ -292,12 +304,118 @@ class AuthorViewSet(EntityViewSet):
 ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet, AuthorViewSet)
 
 
+# A picture's description fields besides the file come with it in the same form.
+UPLOAD_FORM_ALLOWANCE = 100_000
+
+
+@contextlib.contextmanager
+def picture_refusals(field="file"):
+    """The picture service's refusals in the API's terms: a file it will not take is a
+    400 saying why; a description the model refuses, a 400 naming the field."""
+    try:
+        yield
+    except pictures.Refused as refusal:
+        raise PictureRefused(str(refusal), field=field) from None
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise exceptions.ValidationError(error.message_dict) from None
+        raise exceptions.ValidationError({"detail": error.messages}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=(
+            "The picture library for the desk (staff who may view pictures); for anyone "
+            "else, the pictures shown by the stories they may read."
+        )
+    ),
+    create=extend_schema(
+        description=(
+            "Upload a picture (multipart/form-data: `file`, and optionally its description). "
+            "201 with the new image and every rendition's address; 200 with the image "
+            "already held when the same file was sent before (its description stays the "
+            "desk's: what was sent with it is not applied); 400 saying why a file was "
+            "refused; 413 for a request over the size limit."
+        ),
+        request={"multipart/form-data": ImageUploadSerializer},
+        responses={201: ImageSerializer, 200: ImageSerializer},
+    ),
+    partial_update=extend_schema(
+        description=(
+            "Correct a picture's description (alt text, caption, credit, copyright, source, "
+            "place, date) or move its focal point, which remakes its crops."
+        )
+    ),
+)
+class ImageViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Library pictures, each with every rendition readers are served."""
+
+    serializer_class = ImageSerializer
+    pagination_class = ImagePagination
+    renderer_classes = [FastJSONRenderer]
+    filterset_class = ImageFilter
+    filter_backends = [DjangoFilterBackend]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = Image.objects.none()  # for the schema; get_queryset decides
+
+    def get_queryset(self):
+        user = self.request.user
+        stories = Article.objects.visible_to(user)
+        return Image.objects.visible_to(user, stories=stories).for_api()
+
+    def get_parsers(self):
+        # An upload is a form with a file; a correction of the description is JSON.
+        if getattr(self.request, "method", None) == "POST":
+            return [parsers.MultiPartParser()]
+        return [JSONParser()]
+
+    def create(self, request, *args, **kwargs):
+        limit = settings.IMAGE_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + UPLOAD_FORM_ALLOWANCE:
+            # Refused from the header, before a byte of the file is read.
+            raise PayloadTooLarge(f"A picture is limited to {limit:,} bytes.")
+        serializer = ImageUploadSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        description = dict(serializer.validated_data)
+        file = description.pop("file")
+        with picture_refusals():
+            image, created = pictures.upload(
+                pictures.read(file), by=request.user, name=file.name, **description
+            )
+        return self.answer(image, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def update(self, request, *args, **kwargs):
+        image = self.get_object()
+        serializer = self.get_serializer(image, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with picture_refusals(field="focal_point"):
+            pictures.describe(image, by=request.user, **serializer.validated_data)
+        return self.answer(image, status.HTTP_200_OK)
+
+    def answer(self, image, status_code):
+        image = Image.objects.for_api().get(pk=image.pk)
+        return Response(self.get_serializer(image).data, status=status_code)
+
+
 class WireIntakeView(APIView):
-    """Take in one piece of agency copy (plain text, ninjs JSON or NITF XML) as the request body.
+    """Take in one piece of agency copy (plain text, ninjs JSON or NITF XML) as the request
+    body, or as the ``copy`` file of a multipart form whose ``pictures`` are the picture
+    files it names (matched by file name).
 
     201 with the new draft; 200 with the existing article for copy received
     before or for an update of an earlier story; 400 with the reason for copy
-    that cannot be taken in; 413 for a body over the wire desk's size limit.
+    that cannot be taken in; 413 for a body over the wire desk's size limit. A
+    picture refused or missing does not lose the copy: ``pictures`` says which and why.
     """
 
     permission_classes = [CanAddArticles]
@@ -309,6 +427,7 @@ class WireIntakeView(APIView):
             "text/plain": OpenApiTypes.STR,
             "application/json": OpenApiTypes.OBJECT,  # ninjs, 1.x or 2.x
             "application/xml": OpenApiTypes.STR,  # NITF
+            "multipart/form-data": WireUploadSerializer,
         },
         parameters=[
             OpenApiParameter("strict", OpenApiTypes.BOOL, description="Refuse unknown bylines.")
@@ -316,19 +435,50 @@ class WireIntakeView(APIView):
         responses={201: WireResultSerializer, 200: WireResultSerializer},
     )
     def post(self, request):
-        copy = raw_body(request, limit=wire.MAX_WIRE_BYTES)
         strict = request.query_params.get("strict") in {"1", "true"}
+        copy, files = self.copy_and_pictures(request)
         try:
-            result = intake.take_in(copy, origin="api", by=request.user, strict=strict)
+            result = intake.take_in(copy, origin="api", by=request.user, strict=strict, files=files)
         except wire.WireError as error:
             message = f"Cannot take in this copy: {error}."
             raise exceptions.ValidationError({"detail": message}) from None
         article = Article.objects.for_api().get(pk=result.article.pk)
+        context = {"request": request}
         return Response(
             {
                 "outcome": result.outcome,
                 "message": result.message,
-                "article": ArticleSerializer(article, context={"request": request}).data,
+                "article": ArticleSerializer(article, context=context).data,
+                "pictures": WirePictureSerializer(result.pictures, many=True).data,
             },
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
+
+    def copy_and_pictures(self, request):
+        """The copy's bytes, and the picture files that came with it (or None)."""
+        if not request.content_type.startswith("multipart/form-data"):
+            return raw_body(request, limit=wire.MAX_WIRE_BYTES), None
+        limit = wire.MAX_WIRE_BYTES + wire.MAX_PICTURES * settings.IMAGE_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise PayloadTooLarge(f"The copy and its pictures are limited to {limit:,} bytes.")
+        # Django's own form parsing: the raw body is this view's, so DRF parses nothing.
+        uploads = request._request.FILES
+        copy = uploads.get("copy")
+        if copy is None:
+            raise exceptions.ValidationError({"copy": ["Send the copy as the file copy."]})
+        pictures_sent = uploads.getlist("pictures")
+        if len(pictures_sent) > wire.MAX_PICTURES:
+            raise exceptions.ValidationError(
+                {"pictures": [f"Send at most {wire.MAX_PICTURES} pictures with one copy."]}
+            )
+        try:
+            data = intake.read_upload(copy)
+        except wire.WireError as error:
+            raise exceptions.ValidationError(
+                {"detail": f"Cannot take in this copy: {error}."}
+            ) from None
+        return data, intake.SentPictures(pictures_sent)

@@ -16,10 +16,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles import bodies, kinds, text
+from articles import bodies, kinds, responsive, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
 from articles.models.entities import Author, Person, Place, Source
-from articles.models.images import Image
+from articles.models.images import Image, Rendition
 from articles.slugs import slugify_text
 
 
@@ -127,6 +127,11 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time has not come: public() will take them at that second."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def shared_with_a_card(self):
+        """Published stories (public or scheduled) with no lead image: a share of one shows
+        its generated share card (``pictures.share_card``)."""
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False, lead_image=None)
+
     def about(self, *entities):
         """Stories about any of ``entities``: linked to a person or place, or filed
         from the place; supplied by or naming a source (kinds.Kind.also_about)."""
@@ -214,12 +219,28 @@ class ArticleQuerySet(models.QuerySet):
     )
 
     def for_listing(self):
-        """What a list of stories shows: headline, summary, time, authors, source, dateline."""
+        """What a list of stories shows: headline, summary, time, authors, source,
+        dateline, and the lead image as a thumbnail."""
+        return self._teasers(
+            Rendition.objects.for_pages(specs=responsive.TEASER_SPECS),
+        )
+
+    # What a teaser shows of its lead image, and a feed item besides (its caption and credit).
+    TEASER_IMAGE_FIELDS = ("lead_image__id", "lead_image__alt_text")
+    FEED_IMAGE_FIELDS = (
+        *TEASER_IMAGE_FIELDS,
+        *("lead_image__caption", "lead_image__credit"),
+        *("lead_image__source__id", "lead_image__source__name"),
+    )
+
+    def _teasers(self, renditions, *, fields=(), image_fields=TEASER_IMAGE_FIELDS):
+        image = "lead_image__source" if "lead_image__source__id" in image_fields else "lead_image"
         return (
-            self.select_related("source", "dateline")
-            .only(*self.LISTING_FIELDS)
+            self.select_related("source", "dateline", image)
+            .only(*self.LISTING_FIELDS, *fields, *image_fields)
             .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name"))
+                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
+                Prefetch("lead_image__renditions", queryset=renditions),
             )
             .newest_first()
         )
@@ -233,20 +254,41 @@ class ArticleQuerySet(models.QuerySet):
         the content), its creation time (its permanent id) and the names of its people
         and places."""
         names = ("id", "slug", "name")
-        return (
-            self.for_listing()
-            .only(*self.LISTING_FIELDS, "body_text", "body_html", "created_at")
-            .prefetch_related(
-                Prefetch("people", queryset=Person.objects.only(*names)),
-                Prefetch("places", queryset=Place.objects.only(*names)),
-            )
+        return self._teasers(
+            # The enclosure and media:content: the picture's own shape, in JPEG.
+            Rendition.objects.for_pages(own_widths=True, formats=["jpeg"]),
+            fields=("body_text", "body_html", "created_at"),
+            image_fields=self.FEED_IMAGE_FIELDS,
+        ).prefetch_related(
+            Prefetch("people", queryset=Person.objects.only(*names)),
+            Prefetch("places", queryset=Place.objects.only(*names)),
         )
 
     def for_detail(self):
-        """What a story's page shows: its authors, links, dateline, source and corrections."""
-        return self.select_related("source", "dateline").prefetch_related(
-            "authors", "people", "places", "corrections"
+        """What a story's page shows: its authors, links, dateline, source, corrections and
+        lead image (every rendition: the page, its share card and its structured data)."""
+        return self.select_related("source", "dateline", "lead_image__source").prefetch_related(
+            "authors",
+            "people",
+            "places",
+            "corrections",
+            Prefetch("lead_image__renditions", queryset=Rendition.objects.for_pages()),
         )
+
+    def for_sitemap(self):
+        """A sitemap entry: the address and the last change."""
+        return self.only("id", "slug", "updated_at")
+
+    @staticmethod
+    def shown_pictures():
+        """Prefetches of the pictures stories show, each with its own widths in JPEG (the
+        image sitemap), for ``prefetch_related_objects`` on a page of them: the sitemap
+        index, which reads every story's last change, reads no pictures."""
+        widest = Rendition.objects.for_pages(own_widths=True, formats=["jpeg"])
+        return [
+            Prefetch("images", queryset=Image.objects.only("id").order_by("id")),
+            Prefetch("images__renditions", queryset=widest),
+        ]
 
     def batches(self, size=500):
         """The rows in primary-key order, ``size`` at a time, paged by key.
@@ -264,7 +306,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.visible_to(user).for_api(drafts=user.has_perm(VIEW_ALL_PERMISSION))
 
     def for_api(self, *, drafts=True):
-        """What an API article carries: authors, links, dateline, source, corrections.
+        """What an API article carries: authors, links, dateline, source, corrections, pictures.
 
         The linked entities are read with only the fields an article shows
         of them: building a hundred full Person rows for a page is the cost.
@@ -285,7 +327,14 @@ class ArticleQuerySet(models.QuerySet):
                     "corrections",
                     queryset=Correction.objects.only("id", "article_id", "text", "created_at"),
                 ),
+                # Its pictures, each with its renditions: three queries whatever the count.
+                Prefetch(
+                    "lead_image__renditions",
+                    queryset=Rendition.objects.order_by("width", "id"),
+                ),
+                Prefetch("images", queryset=Image.objects.for_api()),
             )
+            .select_related("lead_image__source", "lead_image__place")
             .annotate(published_or_created=sort_key)
         )
 
@@ -449,7 +498,7 @@ class Article(SluggedModel):
     # What a save reports as changed (history's comment): the text and the story's place.
     TRACKED_FIELDS = (
         *("headline", "headline_needs_review", "summary", "body", "byline"),
-        *("source", "dateline", "slug", "status", "published_at"),
+        *("source", "dateline", "slug", "status", "published_at", "lead_image"),
     )
 
     class Meta:
@@ -807,6 +856,12 @@ class Article(SluggedModel):
         lead = [self.lead_image_id] if self.lead_image_id else []
         return list(dict.fromkeys([*lead, *bodies.image_ids(self.body)]))
 
+    def shown_images(self):
+        """The pictures it shows, in the order it shows them, from the prefetched ``images``."""
+        order = {pk: index for index, pk in enumerate(self.picture_ids())}
+        shown = [image for image in self.images.all() if image.pk in order]
+        return sorted(shown, key=lambda image: order[image.pk])
+
     def show_pictures(self):
         """Keep ``images`` (what "used in N stories" counts) to the pictures it shows."""
         self.images.set(Image.objects.filter(pk__in=self.picture_ids()))
@@ -911,7 +966,13 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.public())
 
     def latest_first(self):
-        return self.select_related("article").order_by("-created_at", "-id")
+        """Newest first, each with its story's headline, address and thumbnail."""
+        renditions = Rendition.objects.for_pages(specs=responsive.TEASER_SPECS)
+        return (
+            self.select_related("article__lead_image")
+            .prefetch_related(Prefetch("article__lead_image__renditions", queryset=renditions))
+            .order_by("-created_at", "-id")
+        )
 
 
 class Correction(models.Model):

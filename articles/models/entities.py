@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -21,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
-from articles import kinds, text
+from articles import kinds, responsive, text
 from articles.models.base import SluggedModel, slug_address
 
 WIKIDATA = "https://www.wikidata.org/wiki/"
@@ -41,8 +42,14 @@ class UnicodeJSONEncoder(DjangoJSONEncoder):
 
 class EntityQuerySet(models.QuerySet):
     def for_page(self):
-        """What an entity's own page shows of it."""
-        return self
+        """What an entity's own page shows of it: its facts and its picture."""
+        renditions = apps.get_model("articles", "Rendition").objects
+        return self.select_related("image__source").prefetch_related(
+            Prefetch(
+                "image__renditions",
+                queryset=renditions.for_pages(specs=responsive.PORTRAIT_SPECS),
+            )
+        )
 
     def with_slug(self, slug):
         """The entity at ``slug`` as a visitor typed it (a filter's parameter).
@@ -275,7 +282,7 @@ class Author(Entity):
 class PlaceQuerySet(EntityQuerySet):
     def for_page(self):
         # Up to the region of a district's city: the parent chain in one query.
-        return self.select_related("parent__parent__parent")
+        return super().for_page().select_related("parent__parent__parent")
 
 
 class PlaceKind(models.TextChoices):

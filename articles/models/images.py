@@ -11,7 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 
+from articles import imaging
 from articles.models.entities import Place, Source
+
+# The desk's previews: the library's thumbnails, the chooser's, the picture dialog's.
+THUMBNAIL_WIDTH = 320
 
 
 class ImageQuerySet(models.QuerySet):
@@ -21,9 +25,34 @@ class ImageQuerySet(models.QuerySet):
             Prefetch("renditions", queryset=Rendition.objects.order_by("width", "id"))
         )
 
+    def with_thumbnail(self):
+        """Each image with ``thumbnail``: its smallest JPEG width rendition (320 pixels
+        wide, or the picture's own width if narrower), the desk's preview, in one more
+        query whatever the count and without reading the other renditions."""
+        return self.prefetch_related(
+            Prefetch(
+                "renditions",
+                queryset=Rendition.objects.filter(
+                    format="jpeg", spec__startswith="w", width__lte=THUMBNAIL_WIDTH
+                ).order_by("width", "id"),
+                to_attr="thumbnails",
+            )
+        )
+
+    def for_api(self):
+        """What an API image object carries: its source, place and renditions, in two queries."""
+        return self.select_related("source", "place").with_renditions()
+
     def with_use(self):
         """Each image with ``use_count``: the stories that show it (lead or body)."""
         return self.annotate(use_count=Count("articles", distinct=True))
+
+    def visible_to(self, user, *, stories):
+        """The whole library for the desk (staff who may view pictures); for anyone else,
+        the pictures shown by ``stories``: those they may read (``Article.visible_to``)."""
+        if user.is_staff and user.has_perm("articles.view_image"):
+            return self
+        return self.shown_by(stories)
 
     def shown_by(self, articles):
         """Pictures the stories ``articles`` show: ``Article.objects.public()`` for readers."""
@@ -122,12 +151,37 @@ class Image(models.Model):
         names = [name for name in (self.credit, self.source and self.source.name) if name]
         return " / ".join(dict.fromkeys(names))
 
+    @property
+    def thumbnail(self):
+        """The desk's preview rendition, from ``with_thumbnail()``; None if it has none."""
+        thumbnails = getattr(self, "thumbnails", None)
+        if thumbnails is None:
+            raise AttributeError("thumbnail needs ImageQuerySet.with_thumbnail().")
+        return thumbnails[0] if thumbnails else None
+
     def rendition(self, spec, format="jpeg"):
         """The rendition ``spec`` in ``format`` from the prefetched renditions, or None."""
         for rendition in self.renditions.all():
             if rendition.spec == spec and rendition.format == format:
                 return rendition
         return None
+
+
+class RenditionQuerySet(models.QuerySet):
+    def for_pages(self, *, specs=None, formats=None, own_widths=False):
+        """What a page reads of a rendition (its address and size), narrowest first; only
+        ``specs``, ``formats`` or the picture's ``own_widths`` (not its crops) when that
+        is all it shows: thirty teasers need six renditions of each picture, not 43."""
+        renditions = self.only(
+            *("id", "image_id", "spec", "format", "width", "height", "byte_size", "file")
+        )
+        if specs is not None:
+            renditions = renditions.filter(spec__in=specs)
+        if formats is not None:
+            renditions = renditions.filter(format__in=formats)
+        if own_widths:
+            renditions = renditions.filter(spec__regex=rf"^{imaging.WIDTH_SPEC.pattern}$")
+        return renditions.order_by("width", "id")
 
 
 class Rendition(models.Model):
@@ -140,6 +194,8 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField()
     byte_size = models.PositiveBigIntegerField()
     file = models.FileField(max_length=200)
+
+    objects = RenditionQuerySet.as_manager()
 
     class Meta:
         constraints = [

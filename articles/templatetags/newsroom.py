@@ -5,7 +5,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from articles import structured_data
+from articles import responsive, structured_data
 
 register = template.Library()
 
@@ -102,3 +102,10 @@ def part(parser, token):
     nodelist = parser.parse(("endpart",))
     parser.delete_first_token()
     return PartNode(nodelist)
+
+
+@register.simple_tag
+def picture(image, layout, eager=None):
+    """``{% picture article.lead_image "teaser" %}``: the picture in a layout
+    (responsive.LAYOUTS), or nothing when there is none to show."""
+    return responsive.markup(image, responsive.LAYOUTS[layout], eager=eager)

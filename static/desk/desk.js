@@ -1,7 +1,45 @@
-// The editors' desk in the change form: who else has the story open, and an
-// autosave of what is being typed. Configured by the server (#desk-config).
+// The editors' desk: the admin's autocompletes named for screen readers on every form
+// and, in the story's change form, who else has the story open and an autosave of what
+// is being typed (configured by the server, #desk-config).
 (function () {
   "use strict";
+
+  // The admin's autocompletes (select2) are named by their labels, for screen readers:
+  // select2 names a single choice by the choice shown alone, so an empty one has no name,
+  // and leaves the search box of a multiple choice unnamed. It builds them after this script
+  // runs, again for each row a formset adds, and redraws them on each choice: hence the
+  // observer.
+  function nameAutocompletes() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      const label = select.id && document.querySelector('label[for="' + select.id + '"]');
+      const widget = select.nextElementSibling;
+      if (!label || !widget || !widget.classList.contains("select2")) {
+        return;
+      }
+      label.id = label.id || select.id + "-label";
+      const name = label.textContent.replace(/:\s*$/, "").trim();
+      widget.querySelectorAll(".select2-selection--single").forEach(function (box) {
+        const shown = box.getAttribute("aria-labelledby") || "";
+        if (shown.split(" ").indexOf(label.id) === -1) {
+          box.setAttribute("aria-labelledby", (label.id + " " + shown).trim());
+        }
+        // The choice shown is read as the box's value ("×Ganja", with the clear button's
+        // mouse-only "×"): as plain text, hiding the "×", it reads "Dateline: Ganja".
+        box.querySelectorAll(".select2-selection__rendered").forEach(function (choice) {
+          choice.removeAttribute("role");
+          choice.removeAttribute("aria-readonly");
+        });
+        box.querySelectorAll(".select2-selection__clear").forEach(function (clear) {
+          clear.setAttribute("aria-hidden", "true");
+        });
+      });
+      widget.querySelectorAll(".select2-search__field").forEach(function (search) {
+        search.setAttribute("aria-label", name);
+      });
+    });
+  }
+  new MutationObserver(nameAutocompletes).observe(document.body, { childList: true, subtree: true });
+  nameAutocompletes();
 
   const configElement = document.getElementById("desk-config");
   const form = document.getElementById("article_form");
@@ -149,41 +187,4 @@
     headline.addEventListener("input", showCount);
     showCount();
   }
-
-  // The admin's autocompletes (select2) are named by their labels, for screen readers:
-  // select2 names a single choice by the choice shown alone, so an empty one has no name,
-  // and leaves the search box of a multiple choice unnamed. It builds them after this script
-  // runs, again for each row a formset adds, and redraws them on each choice: hence the
-  // observer.
-  function nameAutocompletes() {
-    form.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
-      const label = select.id && form.querySelector('label[for="' + select.id + '"]');
-      const widget = select.nextElementSibling;
-      if (!label || !widget || !widget.classList.contains("select2")) {
-        return;
-      }
-      label.id = label.id || select.id + "-label";
-      const name = label.textContent.replace(/:\s*$/, "").trim();
-      widget.querySelectorAll(".select2-selection--single").forEach(function (box) {
-        const shown = box.getAttribute("aria-labelledby") || "";
-        if (shown.split(" ").indexOf(label.id) === -1) {
-          box.setAttribute("aria-labelledby", (label.id + " " + shown).trim());
-        }
-        // The choice shown is read as the box's value ("×Ganja", with the clear button's
-        // mouse-only "×"): as plain text, hiding the "×", it reads "Dateline: Ganja".
-        box.querySelectorAll(".select2-selection__rendered").forEach(function (choice) {
-          choice.removeAttribute("role");
-          choice.removeAttribute("aria-readonly");
-        });
-        box.querySelectorAll(".select2-selection__clear").forEach(function (clear) {
-          clear.setAttribute("aria-hidden", "true");
-        });
-      });
-      widget.querySelectorAll(".select2-search__field").forEach(function (search) {
-        search.setAttribute("aria-label", name);
-      });
-    });
-  }
-  new MutationObserver(nameAutocompletes).observe(form, { childList: true, subtree: true });
-  nameAutocompletes();
 })();

@@ -1,11 +1,12 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles import pictures
-from articles.models import Place
+from articles.models import Article, Place
 
 DEFAULT_FIXTURE = "fixtures/newsroom.json"
 # The newsroom's own pictures (drawn by fixtures/draw_baku.py), each the picture of a
@@ -31,7 +32,8 @@ class Command(BaseCommand):
     help = (
         "Load the seed newsroom: create the sources, people, places and stories of the "
         "fixture that are missing, found by their slugs, and never change one that exists. "
-        "Safe to run again: an editor's changes to seed data stay."
+        "Safe to run again: an editor's changes to seed data stay. Draws the share card "
+        "of each published story without a picture."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +46,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No fixture at {path}")
         created = kept = 0
+        stories = []
         with transaction.atomic():
             # Natural keys (slugs): an object already there deserialises with its
             # primary key, one that is missing without.
@@ -52,9 +55,15 @@ class Command(BaseCommand):
             ):
                 if stored.object.pk is not None:
                     kept += 1
-                    continue
-                stored.save()
-                created += 1
+                else:
+                    stored.save()
+                    created += 1
+                if isinstance(stored.object, Article):
+                    stories.append(stored.object.pk)
+        # After the load commits: a card is a file, and a rolled-back load leaves none.
+        # Content-addressed, so a second run draws nothing new.
+        for article in Article.objects.filter(pk__in=stories).shared_with_a_card():
+            pictures.share_card(article, site_name=settings.SITE_NAME)
         self.stdout.write(
             self.style.SUCCESS(f"Seed newsroom: {created} created, {kept} already there.")
         )

@@ -1,10 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from articles import editorial, kinds, linking
+from articles import editorial, kinds, linking, pictures
 from articles.models import Article, EditConflict
 
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Link existing articles to the people, places and sources their text mentions, "
         "after names or aliases changed, and render reader HTML that is missing (after "
-        "loading fixtures, say). Only adds links; links editors removed stay removed."
+        "loading fixtures, say). Only adds links; links editors removed stay removed. "
+        "--render also draws the share card of every published story without a picture."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--render",
             action="store_true",
-            help="render every story's reader HTML again (not only the missing ones)",
+            help=(
+                "render every story's reader HTML again (not only the missing ones), and "
+                "draw missing share cards"
+            ),
         )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -54,10 +59,17 @@ class Command(BaseCommand):
                         editorial.render(article)
             progress.update(len(batch))
         progress.close()
+        cards = 0
+        if render and not dry_run:
+            for batch in Article.objects.shared_with_a_card().batches(500):
+                for article in batch:
+                    pictures.share_card(article, site_name=settings.SITE_NAME)
+                    cards += 1
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(
-            self.style.SUCCESS(f"Done: {linked} articles {verb}, {rendered} bodies rendered.")
-        )
+        summary = f"Done: {linked} articles {verb}, {rendered} bodies rendered."
+        if cards:
+            summary += f" {cards} share cards drawn."
+        self.stdout.write(self.style.SUCCESS(summary))
 
     def relink(self, article):
         # Saved through the version check, so an editor's concurrent save is

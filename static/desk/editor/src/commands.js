@@ -303,3 +303,33 @@ export function insertLineBreak(state, dispatch) {
   }
   return true;
 }
+
+// Pictures -------------------------------------------------------------------------------
+
+// A picture from the library as a figure with ``caption``, after the block the cursor is
+// in (in place of it, if it is an empty paragraph), and the cursor in the block after it.
+export function insertFigure(state, dispatch, image, caption) {
+  const { schema } = state;
+  const text = caption ? schema.text(caption) : null;
+  const figure = schema.nodes.figure.create(
+    { image: String(image) },
+    schema.nodes.figcaption.create(null, text),
+  );
+  // The top-level block the selection starts in (or, a picture selected, that picture).
+  const { $from } = state.selection;
+  const [block, start] = $from.depth
+    ? [$from.node(1), $from.before(1)]
+    : $from.nodeAfter
+      ? [$from.nodeAfter, $from.pos]
+      : [$from.nodeBefore, $from.pos - $from.nodeBefore.nodeSize];
+  const end = start + block.nodeSize;
+  const empty = block.type.name === "paragraph" && block.content.size === 0;
+  const tr = empty ? state.tr.replaceWith(start, end, figure) : state.tr.insert(end, figure);
+  const after = (empty ? start : end) + figure.nodeSize;
+  if (!tr.doc.resolve(after).nodeAfter?.isTextblock) {
+    tr.insert(after, schema.nodes.paragraph.create());
+  }
+  tr.setSelection(TextSelection.near(tr.doc.resolve(after + 1)));
+  dispatch(tr.scrollIntoView());
+  return true;
+}

@@ -20,12 +20,13 @@ import { insertLineBreak, isBlockActive, removeLink, setBlocks } from "./command
 import { element } from "./dom.js";
 import { withoutInlineCode } from "./inline-code.js";
 import { linkDialog } from "./link-dialog.js";
+import { pictureDialog } from "./picture-dialog.js";
 import { bodySchema } from "./schema.js";
 import { serialize } from "./serialize.js";
 import { paragraphsDoc, paragraphsSlice } from "./text.js";
 import { toolbar } from "./toolbar.js";
 
-function toolbarButtons(schema, openLink) {
+function toolbarButtons(schema, openLink, openPicture) {
   const block = (name) => ({
     run: setBlocks(name),
     pressed: (state) => isBlockActive(state, name),
@@ -71,6 +72,7 @@ function toolbarButtons(schema, openLink) {
         { label: "Remove link", run: removeLink, enabled: removeLink },
       ],
     ],
+    ["Pictures", [{ label: "Picture…", keys: "Mod-Alt-p", run: openPicture }]],
     [
       "History",
       [
@@ -112,14 +114,20 @@ function mount(textarea) {
     }
     return true;
   };
-  const groups = toolbarButtons(schema, openLink);
+  const openPicture = (state, dispatch) => {
+    if (dispatch) {
+      showPictureDialog();
+    }
+    return true;
+  };
+  const groups = toolbarButtons(schema, openLink, openPicture);
   const bar = toolbar({
     groups,
     label: "Body formatting",
     controls: `${textarea.id}_editor`,
     press: (item) => {
       item.run(view.state, view.dispatch, view);
-      if (item.run !== openLink) {
+      if (item.run !== openLink && item.run !== openPicture) {
         view.focus();
       }
     },
@@ -177,6 +185,7 @@ function mount(textarea) {
     searchUrl: textarea.dataset.linkTargets,
     address: new RegExp(format.href, "i"),
   });
+  const showPictureDialog = pictureDialog({ view, searchUrl: textarea.dataset.pictureChoices });
   bar.update(view.state);
 
   textarea.hidden = true;

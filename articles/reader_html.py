@@ -1,0 +1,45 @@
+"""A story's reader HTML (``body_html``), made from its body, its links and its pictures.
+
+Stored when the story is saved (``editorial``), so a page prints it and asks the
+database nothing per figure. What it shows of a picture (its renditions' addresses,
+its alt text, caption and credit) is copied in, so when the picture changes the
+stories showing it are rendered again (``invalidation``): derived, like the page
+cache, never an edit (no version, no revision).
+"""
+
+from articles import bodies, linking, rendering, responsive
+from articles.models import Article, Image
+
+
+def render(article):
+    """Render ``article``'s reader HTML again and store it (the text as last saved)."""
+    article.body_html = rendering.render_body(
+        article.body,
+        find_mentions=linking.find_mentions,
+        links=linking.mention_links(article),
+        addresses=linking.addresses(bodies.editor_links(article.body)),
+        figures=figures(article.body),
+    )
+    Article.objects.filter(pk=article.pk).update(body_html=article.body_html)
+
+
+def figures(body):
+    """{image id: rendering.Figure} for the pictures ``body`` shows, in two queries."""
+    ids = bodies.image_ids(body)
+    if not ids:
+        return {}
+    images = Image.objects.filter(pk__in=ids).select_related("source").with_renditions()
+    return {
+        image.pk: rendering.Figure(
+            picture=responsive.markup(image, responsive.INLINE),
+            caption=image.caption,
+            credit=image.credit_line,
+        )
+        for image in images
+    }
+
+
+def render_showing(article_ids):
+    """Render again the stories ``article_ids`` (those that showed a changed picture)."""
+    for article in Article.objects.filter(pk__in=article_ids).only("pk", "body", "body_html"):
+        render(article)
