@@ -9,17 +9,30 @@ metadata but the credit lines the newsroom keeps: no GPS, no camera serial, and 
 of a polyglot's second life survives.
 """
 
+import gzip
 import hashlib
 import io
+import os
 import re
 import unicodedata
 import warnings
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
-from PIL import Image, ImageDraw, ImageFont, ImageOps, IptcImagePlugin, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageCms,
+    ImageDraw,
+    ImageFont,
+    ImageOps,
+    IptcImagePlugin,
+    PngImagePlugin,
+    UnidentifiedImageError,
+)
 
 FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "AVIF": "avif", "GIF": "gif"}
 ACCEPTED = "JPEG, PNG, WebP, AVIF or GIF"
@@ -33,7 +46,7 @@ CROP_WIDTHS = (400, 800, 1200)
 SOCIAL = ("social", 1200, 630)  # Open Graph's large card; JPEG, which every scraper reads
 LARGEST = max(WIDTHS)
 
-_ENCODE = {
+ENCODER_OPTIONS = {
     "avif": {"format": "AVIF", "quality": 60, "speed": 8},
     "webp": {"format": "WEBP", "quality": 80, "method": 4},
     "jpeg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
@@ -67,7 +80,10 @@ _XMP = {
     "{http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/}CountryName": "country",
 }
 _RDF_LI = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
-_SVG = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+)?svg", re.I | re.S)
+_SVG = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+)?svg", re.I | re.S
+)
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class Refused(ValueError):
@@ -136,15 +152,18 @@ def open_picture(data, *, max_bytes, max_pixels):
         raise Refused("The file is empty.")
     if len(data) > max_bytes:
         raise Refused(f"The file is {len(data):,} bytes; the limit is {max_bytes:,}.")
-    if _SVG.match(data[:4096]):
+    if _is_svg(data):
         raise Refused(f"SVG is not accepted (it can carry script): send a {ACCEPTED} file.")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # The newsroom's own limit (max_pixels) is checked below, from the header,
+            # before any pixel is decoded; Pillow's warning would apply another one.
+            # Its error (twice its limit) still stops a bomb inside Image.open.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             kind = FORMATS.get(image.format)
             if kind is None:
-                raise Refused(f"A {image.format} file is not accepted: send a {ACCEPTED} file.")
+                raise Refused(f"{image.format} files are not accepted: send a {ACCEPTED} file.")
             width, height = image.size
             if width * height > max_pixels:
                 raise Refused(
@@ -158,17 +177,30 @@ def open_picture(data, *, max_bytes, max_pixels):
             image.load()
     except Refused:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise Refused(f"The picture has too many pixels: {error}") from error
+    except Image.DecompressionBombError as error:
+        raise Refused(
+            f"The picture has too many pixels; the limit is {max_pixels:,} pixels."
+        ) from error
     except UnidentifiedImageError as error:
         raise Refused(f"This is not a picture: send a {ACCEPTED} file.") from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except ValueError as error:
+        if "MAX_TEXT" in str(error):  # Pillow's guards on PNG text chunks that expand
+            raise Refused(
+                "The file carries more text than a picture may: PNG text chunks expanding "
+                f"past {PngImagePlugin.MAX_TEXT_CHUNK:,} bytes each or "
+                f"{PngImagePlugin.MAX_TEXT_MEMORY:,} in all."
+            ) from error
         raise Refused(f"The file is damaged or cut short ({error}).") from error
-    upright = ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, EOFError, zlib.error) as error:
+        raise Refused(f"The file is damaged or cut short ({error}).") from error
+    upright = _in_srgb(_resamplable(ImageOps.exif_transpose(image)))
     if metadata.get("orientation", 1) in (5, 6, 7, 8):
         width, height = height, width
     # The pixels renditions are made from: no wider than the widest rendition.
     upright.thumbnail((LARGEST, LARGEST * 4), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Nothing of the file rides along into a rendition: Pillow writes a JPEG comment
+    # (a polyglot's HTML) or an ICC profile it finds in ``info`` into what it saves.
+    upright.info = {}
     return Picture(
         image=upright,
         format=kind,
@@ -216,11 +248,50 @@ def render(picture, spec, fmt, *, focal=(0.5, 0.5), credit="", copyright=""):
     box. The file carries no metadata but ``credit`` and ``copyright`` (EXIF Artist and
     Copyright).
     """
-    source = picture.image
+    out = _resized(picture.image, spec, focal)
+    return encode(out, fmt, credit=credit, copyright=copyright), *out.size
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendition's file, made and not yet stored."""
+
+    spec: Spec
+    format: str
+    data: bytes
+    width: int
+    height: int
+
+
+def render_set(picture, *, focal=(0.5, 0.5), credit="", copyright=""):
+    """Every rendition of ``picture`` (``specs_for``), each spec in each of its formats.
+
+    Each spec is resized once for all its formats, and the specs are made on every core:
+    Pillow lets go of the GIL while it resamples and encodes, and an upload is the one
+    moment the work is done (readers never wait on it). One thread makes all of a
+    spec's files: ``Image.save`` keeps its options on the image, so two threads saving
+    one image at once would each encode with the other's.
+    """
+
+    def one_spec(item):
+        spec, formats = item
+        image = _resized(picture.image, spec, focal)
+        return [
+            Rendered(spec, fmt, encode(image, fmt, credit=credit, copyright=copyright), *image.size)
+            for fmt in formats
+        ]
+
+    with ThreadPoolExecutor(max_workers=os.process_cpu_count() or 1) as pool:
+        return [
+            made for spec in pool.map(one_spec, specs_for(picture.image.width)) for made in spec
+        ]
+
+
+def _resized(source, spec, focal):
+    """``source`` cut to ``spec``'s shape around ``focal`` and resized to its size."""
     width, height = spec.size_for(*source.size)
     box = _crop_box(source.size, (width, height), focal)
-    out = source.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
-    return encode(out, fmt, credit=credit, copyright=copyright), width, height
+    return source.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
 
 
 def encode(image, fmt, *, credit="", copyright=""):
@@ -228,7 +299,7 @@ def encode(image, fmt, *, credit="", copyright=""):
     written, and in EXIF (Artist, Copyright), which holds ASCII only ("©" as "(c)")."""
     if fmt == "jpeg" or image.mode not in ("RGB", "RGBA"):
         image = _flatten(image) if fmt == "jpeg" else image.convert("RGBA")
-    options = dict(_ENCODE[fmt])
+    options = dict(ENCODER_OPTIONS[fmt])
     if credit or copyright:
         exif = Image.Exif()
         if credit:
@@ -276,6 +347,41 @@ def _crop_box(size, target, focal):
     left = min(max(fx * src_w - box_w / 2, 0), src_w - box_w)
     top = min(max(fy * src_h - box_h / 2, 0), src_h - box_h)
     return (left, top, left + box_w, top + box_h)
+
+
+def _is_svg(data):
+    """SVG, plain or gzip'd (svgz), with or without its XML prolog."""
+    head = data[:4096]
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = gzip.GzipFile(fileobj=io.BytesIO(data)).read(4096)
+        except (OSError, EOFError, zlib.error):
+            return False
+    return bool(_SVG.match(head))
+
+
+def _resamplable(image):
+    """``image`` in a mode that resizes smoothly: a palette (GIF, PNG-8) or 16-bit
+    picture would be resized pixel by pixel, and its transparency lives in ``info``."""
+    if image.mode in ("RGB", "RGBA", "L", "LA", "CMYK") and "transparency" not in image.info:
+        return image
+    has_alpha = "transparency" in image.info or image.mode in ("PA", "RGBa", "La")
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def _in_srgb(image):
+    """``image`` in sRGB, from the colour profile the file carries: browsers show an
+    untagged picture as sRGB, and renditions carry no profile (it is file metadata)."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A broken profile is no profile: the pixels are taken as they are.
+        return image
 
 
 def _flatten(image):

@@ -184,25 +184,22 @@ def _make_renditions(image, picture, stored):
     copyright_line = image.copyright if "copyright" in kept else ""
     focal = (image.focal_x, image.focal_y)
     rows = []
-    for spec, formats in imaging.specs_for(picture.image.width):
-        for fmt in formats:
-            data, width, height = imaging.render(
-                picture, spec, fmt, focal=focal, credit=credit, copyright=copyright_line
+    made = imaging.render_set(picture, focal=focal, credit=credit, copyright=copyright_line)
+    for rendition in made:
+        digest = imaging.sha256(rendition.data)[:12]
+        ext = "jpg" if rendition.format == "jpeg" else rendition.format
+        name = f"renditions/{_fanout(image)}/{rendition.spec.name}.{digest}.{ext}"
+        rows.append(
+            Rendition(
+                image=image,
+                spec=rendition.spec.name,
+                format=rendition.format,
+                width=rendition.width,
+                height=rendition.height,
+                byte_size=len(rendition.data),
+                file=_store(name, rendition.data, stored),
             )
-            digest = imaging.sha256(data)[:12]
-            ext = "jpg" if fmt == "jpeg" else fmt
-            name = _store(f"renditions/{_fanout(image)}/{spec.name}.{digest}.{ext}", data, stored)
-            rows.append(
-                Rendition(
-                    image=image,
-                    spec=spec.name,
-                    format=fmt,
-                    width=width,
-                    height=height,
-                    byte_size=len(data),
-                    file=name,
-                )
-            )
+        )
     Rendition.objects.bulk_create(rows)
 
 

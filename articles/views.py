@@ -274,11 +274,19 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok", "site": settings.SITE_NAME})
 
 
-# What readers may fetch from the media storage: renditions and share cards, whose names
-# are content-hashed (a changed picture gets a new name), so a year's cache is safe. The
-# originals stay private: they keep the file's own metadata (GPS, camera serials).
-PUBLIC_MEDIA = re.compile(r"(?:renditions|cards)/[0-9a-f/]+[\w.-]*\.(avif|webp|jpg)")
+# What readers may fetch from the media storage: renditions and share cards, exactly as
+# articles/pictures.py names them. Their names are content-hashed (a changed picture gets
+# a new name), so a year's cache is safe and the name is the ETag. The originals stay
+# private: they keep the file's own metadata (GPS, camera serials). Only hex digits, spec
+# names and one extension can match: no "..", no backslash, no absolute path.
+PUBLIC_MEDIA = re.compile(
+    r"renditions/[0-9a-f]{2}/(?P<image>[0-9a-f]{64})/[a-z0-9]+(?:-[0-9]+)?\."
+    r"(?P<digest>[0-9a-f]{12})\.(?P<ext>avif|webp|jpg)"
+    r"|cards/[0-9a-f]{2}/(?P<card>[0-9a-f]{20})\.(?P<card_ext>jpg)",
+    re.ASCII,
+)
 MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg"}
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @require_safe
@@ -286,12 +294,21 @@ def media(request, name):
     """A rendition or share card from the media storage, when the app serves MEDIA_URL
     itself (``make run``; in production the web server or the storage's CDN does)."""
     match = PUBLIC_MEDIA.fullmatch(name)
-    if match is None or ".." in name:
+    if match is None:
         raise Http404("No such picture.")
+    etag = f'"{match["digest"] or match["card"]}"'
     try:
         file = default_storage.open(name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("No such picture.") from None
-    response = FileResponse(file, content_type=MEDIA_TYPES[match[1]])
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    if etag in request.headers.get("If-None-Match", ""):
+        file.close()
+        response = HttpResponse(status=304)
+    else:
+        content_type = MEDIA_TYPES[match["ext"] or match["card_ext"]]
+        response = FileResponse(file, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = IMMUTABLE
+    # Never read as anything but the picture it says it is, whatever serves it.
+    response["X-Content-Type-Options"] = "nosniff"
     return response

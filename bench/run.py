@@ -193,11 +193,43 @@ def bench_pages():
     return results
 
 
+def bench_renditions():
+    """The full rendition set of a 24-megapixel JPEG, beside Wagtail's of the same file."""
+    figures = worker("renditions", dict(os.environ))
+    results = {
+        "source": figures["source"],
+        "renditions (specs × formats)": figures["renditions"],
+        "Newsroom: median s (runs)": f"{figures['newsroom_median_s']} ({figures['newsroom_s']})",
+        "Newsroom: CPU s (every thread)": figures["newsroom_cpu_s"],
+        "one rendition at a time (first version): median s (runs)": (
+            f"{figures['one_at_a_time_median_s']} ({figures['one_at_a_time_s']})"
+        ),
+        "one at a time: CPU s": figures["one_at_a_time_cpu_s"],
+        "one at a time / Newsroom time": round(
+            figures["one_at_a_time_median_s"] / figures["newsroom_median_s"], 1
+        ),
+        "Newsroom: bytes of the set": f"{figures['newsroom_bytes']:,}",
+    }
+    if "wagtail_median_s" not in figures:
+        results["Wagtail"] = figures["wagtail"]
+        return results
+    results[f"{figures['wagtail_version']}: median s (runs)"] = (
+        f"{figures['wagtail_median_s']} ({figures['wagtail_s']})"
+    )
+    results["Wagtail: CPU s"] = figures["wagtail_cpu_s"]
+    results["Wagtail: bytes of the set"] = f"{figures['wagtail_bytes']:,}"
+    results["Wagtail / Newsroom time"] = round(
+        figures["wagtail_median_s"] / figures["newsroom_median_s"], 1
+    )
+    return results
+
+
 BENCHMARKS = {
     "linking": bench_linking,
     "wire_import": bench_wire_import,
     "api_list": bench_api_list,
     "pages": bench_pages,
+    "renditions": bench_renditions,
 }
 
 

@@ -275,6 +275,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
 if MEDIA_STORAGE == "s3":
+    if not env_str("MEDIA_BUCKET", ""):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_BUCKET, the bucket's name.")
     MEDIA_BACKEND = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -1,12 +1,18 @@
 """The seed newsroom that `make run` loads."""
 
+import importlib.util
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image as PILImage
+from PIL import ImageChops, ImageStat
 
-from articles import editorial
-from articles.models import Article, Person, Place, Source, Status
+from articles import editorial, imaging
+from articles.models import Article, Image, Person, Place, Source, Status
+from tests.factories import ImageFactory
+from tests.helpers import ROOT
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +90,67 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
     assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
     assert "1 created, 12 already there" in out.getvalue()
+
+
+SEED_PICTURE = ROOT / "fixtures" / "pictures" / "baku.jpg"
+
+
+def test_baku_has_the_newsrooms_own_picture(seed):
+    image = Place.objects.get(slug="baku").image
+
+    assert image is not None
+    assert image.content_hash == imaging.sha256(SEED_PICTURE.read_bytes())
+    assert (image.format, image.width, image.height) == ("jpeg", 1200, 800)
+    assert image.byte_size < 150_000
+    assert image.alt_text.startswith("A drawing of Baku")
+    assert image.credit == "Newsroom" and image.credit_line == "Newsroom"
+    assert image.copyright == "© Newsroom"
+    made = {(r.spec, r.format) for r in image.renditions.all()}
+    assert made == {(spec.name, fmt) for spec, fmts in imaging.specs_for(1200) for fmt in fmts}
+    for rendition in image.renditions.all():
+        assert default_storage.exists(rendition.file.name)
+
+
+def test_the_seed_story_keeps_its_generated_share_card(seed):
+    article = Article.objects.get()
+
+    assert article.lead_image is None
+    assert not article.images.exists()
+
+
+def test_loading_again_stores_the_picture_once(seed):
+    image = Place.objects.get(slug="baku").image
+    files = set(image.renditions.values_list("file", flat=True))
+
+    out = io.StringIO()
+    call_command("load_seed", stdout=out)
+
+    assert Image.objects.get() == image
+    assert set(Image.objects.get().renditions.values_list("file", flat=True)) == files
+    assert Place.objects.get(slug="baku").image == image
+    assert "Seed pictures: 0 added, 1 already held." in out.getvalue()
+
+
+def test_loading_again_keeps_the_picture_an_editor_chose(seed):
+    chosen = ImageFactory()
+    Place.objects.filter(slug="baku").update(image=chosen)
+
+    call_command("load_seed", stdout=io.StringIO())
+
+    assert Place.objects.get(slug="baku").image == chosen
+
+
+def test_the_drawing_script_makes_the_committed_picture(tmp_path, monkeypatch):
+    """fixtures/draw_baku.py is how the picture was made: it makes it again (pixels within
+    a JPEG encoder's rounding of the committed file)."""
+    spec = importlib.util.spec_from_file_location("draw_baku", ROOT / "fixtures" / "draw_baku.py")
+    draw_baku = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw_baku)
+    monkeypatch.setattr(draw_baku, "OUT", tmp_path / "pictures" / "baku.jpg")
+
+    drawn = PILImage.open(draw_baku.main()).convert("RGB")
+    committed = PILImage.open(SEED_PICTURE).convert("RGB")
+
+    assert drawn.size == committed.size == (1200, 800)
+    difference = ImageStat.Stat(ImageChops.difference(drawn, committed)).mean
+    assert max(difference) < 1.0

@@ -205,7 +205,12 @@ class TestRefused:
         assert not Image.objects.exists() and not Rendition.objects.exists()
         assert not any(path.is_file() for path in media_root.rglob("*"))
 
-    def test_a_failure_while_rendering_stores_nothing(self, db, media_root, monkeypatch):
+    @pytest.mark.parametrize("step", ["encode", "store"])
+    def test_a_failure_while_rendering_stores_nothing(self, db, media_root, monkeypatch, step):
+        # Either an encoder failing (in the pool of threads) or the storage filling up,
+        # after some renditions are already stored.
+        target, name = (imaging, "encode") if step == "encode" else (default_storage, "save")
+        real = getattr(target, name)
         calls = []
 
         def fail(*args, **kwargs):
@@ -214,12 +219,12 @@ class TestRefused:
                 raise RuntimeError("disk full")
             return real(*args, **kwargs)
 
-        real = imaging.render
-        monkeypatch.setattr(imaging, "render", fail)
+        monkeypatch.setattr(target, name, fail)
 
         with pytest.raises(RuntimeError):
             pictures.upload(photo(), by=None)
 
+        assert len(calls) > 3
         assert not Image.objects.exists() and not Rendition.objects.exists()
         assert not any(path.is_file() for path in media_root.rglob("*"))
 
@@ -257,3 +262,21 @@ class TestPublishing:
         counts = dict(Image.objects.with_use().values_list("pk", "use_count"))
         assert counts == {lead.pk: 1, inline.pk: 1}
         assert set(Image.objects.shown_by(type(article).objects.public())) == {lead, inline}
+
+
+class TestRenderSet:
+    def test_the_set_made_on_every_core_is_the_set_made_one_by_one(self):
+        # Encoders are deterministic: any difference is threads sharing what they must not.
+        picture = imaging.open_picture(
+            photo((1200, 800), gps=True), max_bytes=10**8, max_pixels=10**8
+        )
+        options = {"focal": (0.3, 0.6), "credit": "Jane Doe", "copyright": "© Agency"}
+
+        made = imaging.render_set(picture, **options)
+
+        expected = [
+            (spec.name, fmt, imaging.render(picture, spec, fmt, **options))
+            for spec, formats in imaging.specs_for(picture.image.width)
+            for fmt in formats
+        ]
+        assert [(r.spec.name, r.format, (r.data, r.width, r.height)) for r in made] == expected

@@ -6,9 +6,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles import pictures
-from articles.models import Article
+from articles.models import Article, Place
 
 DEFAULT_FIXTURE = "fixtures/newsroom.json"
+# The newsroom's own pictures (drawn by fixtures/draw_baku.py), each the picture of a
+# seed place. The seed story has none: its share card is generated.
+SEED_PICTURES = [
+    (
+        "fixtures/pictures/baku.jpg",
+        "baku",
+        {
+            "alt_text": (
+                "A drawing of Baku at dusk: the three Flame Towers above the city and the "
+                "Maiden Tower by the Caspian shore, the sun setting over the sea."
+            ),
+            "caption": "Baku at dusk, drawn for the newsroom.",
+            "credit": "Newsroom",
+            "copyright": "© Newsroom",
+        },
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -50,3 +67,21 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seed newsroom: {created} created, {kept} already there.")
         )
+        added, held = load_pictures(SEED_PICTURES)
+        self.stdout.write(self.style.SUCCESS(f"Seed pictures: {added} added, {held} already held."))
+
+
+def load_pictures(seed_pictures):
+    """Upload each picture (one already held is found by its hash, not stored again) and
+    make it its place's picture unless the place has one: (added, already held)."""
+    added = held = 0
+    for path, place_slug, description in seed_pictures:
+        image, new = pictures.upload(
+            Path(path).read_bytes(), by=None, name=Path(path).name, **description
+        )
+        added, held = added + new, held + (not new)
+        place = Place.objects.filter(slug=place_slug, image__isnull=True).first()
+        if place is not None:
+            place.image = image
+            place.save(update_fields=["image"])
+    return added, held
