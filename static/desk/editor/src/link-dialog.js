@@ -4,8 +4,8 @@
 // focus back with its selection as it was.
 import { applyLink, selectedLink } from "./commands.js";
 import { element } from "./dom.js";
+import { searchList } from "./search-list.js";
 
-const SEARCH_DELAY_MS = 200;
 let dialogs = 0;
 
 export function linkDialog({ view, searchUrl, address }) {
@@ -14,30 +14,27 @@ export function linkDialog({ view, searchUrl, address }) {
   const dialog = element("dialog", { class: "body-link-dialog", "aria-labelledby": `${id}-title` });
   const form = element("form", { method: "dialog" });
   const title = element("h2", { id: `${id}-title` }, "Link");
-  const searchLabel = element("label", { for: `${id}-search` }, "Person, place, source or story");
-  const search = element("input", {
-    id: `${id}-search`,
-    type: "text",
-    role: "combobox",
-    autocomplete: "off",
-    "aria-autocomplete": "list",
-    "aria-expanded": "false",
-    "aria-controls": `${id}-matches`,
-    "aria-describedby": `${id}-search-help`,
+  const list = searchList({
+    id,
+    label: "Person, place, source or story",
+    help: "Type a name, then choose with the arrow keys and Enter.",
+    listLabel: "Matches",
+    listClass: "body-link-matches",
+    searchUrl,
+    option: (result) => {
+      const item = element("li");
+      item.append(result.name, element("span", { class: "body-link-kind" }, ` — ${result.label}`));
+      return item;
+    },
+    told: {
+      empty: false,
+      found: (count) =>
+        count
+          ? `${count} ${count === 1 ? "match" : "matches"}.`
+          : "No person, place, source or story by that name.",
+      failed: "Searching failed; try again, or give an address.",
+    },
   });
-  const searchHelp = element(
-    "p",
-    { id: `${id}-search-help`, class: "help" },
-    "Type a name, then choose with the arrow keys and Enter.",
-  );
-  const matches = element("ul", {
-    id: `${id}-matches`,
-    role: "listbox",
-    "aria-label": "Matches",
-    class: "body-link-matches",
-  });
-  matches.hidden = true;
-  const status = element("p", { class: "body-link-status", role: "status" });
   const addressLabel = element("label", { for: `${id}-address` }, "Or an address");
   const addressInput = element("input", {
     id: `${id}-address`,
@@ -59,11 +56,7 @@ export function linkDialog({ view, searchUrl, address }) {
   buttons.append(submit, cancel);
   form.append(
     title,
-    searchLabel,
-    search,
-    searchHelp,
-    matches,
-    status,
+    ...list.elements,
     addressLabel,
     addressInput,
     addressHelp,
@@ -73,88 +66,14 @@ export function linkDialog({ view, searchUrl, address }) {
   dialog.append(form);
   document.body.append(dialog);
 
-  let found = [];
-  let active = -1;
-  let timer = null;
-  let asked = 0;
-
-  function showMatches(results) {
-    found = results;
-    active = -1;
-    matches.replaceChildren(
-      ...results.map((result, index) => {
-        const option = element("li", {
-          id: `${id}-match-${index}`,
-          role: "option",
-          "aria-selected": "false",
-        });
-        const kind = element("span", { class: "body-link-kind" }, ` — ${result.label}`);
-        option.append(result.name, kind);
-        option.addEventListener("mousedown", (event) => event.preventDefault());
-        option.addEventListener("click", () => choose(index));
-        return option;
-      }),
-    );
-    matches.hidden = !results.length;
-    search.setAttribute("aria-expanded", String(results.length > 0));
-    search.removeAttribute("aria-activedescendant");
-  }
-
-  function highlight(index) {
-    active = index;
-    Array.from(matches.children).forEach((option, i) => {
-      option.setAttribute("aria-selected", String(i === index));
-    });
-    const option = matches.children[index];
-    search.setAttribute("aria-activedescendant", option.id);
-    option.scrollIntoView({ block: "nearest" });
-  }
-
-  function ask(term) {
-    asked += 1;
-    const question = asked;
-    if (!term) {
-      showMatches([]);
-      status.textContent = "";
-      return;
-    }
-    fetch(`${searchUrl}?${new URLSearchParams({ term })}`, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then((response) => {
-        if (!response.ok) {
-          throw new Error(`HTTP ${response.status}`);
-        }
-        return response.json();
-      })
-      .then((data) => {
-        if (question !== asked) {
-          return; // an answer to what was typed before
-        }
-        showMatches(data.results);
-        const count = data.results.length;
-        status.textContent = count
-          ? `${count} ${count === 1 ? "match" : "matches"}.`
-          : "No person, place, source or story by that name.";
-      })
-      .catch(() => {
-        if (question === asked) {
-          showMatches([]);
-          status.textContent = "Searching failed; try again, or give an address.";
-        }
-      });
-  }
-
   function finish(attrs, text) {
     applyLink(view.state, view.dispatch, attrs, text);
     dialog.close();
   }
 
-  function choose(index) {
-    const target = found[index];
+  list.onChoose = (target) => {
     finish({ href: target.url, link: `${target.kind}:${target.id}` }, target.name);
-  }
+  };
 
   function refuse(message) {
     error.textContent = message;
@@ -164,22 +83,6 @@ export function linkDialog({ view, searchUrl, address }) {
     addressInput.focus();
   }
 
-  search.addEventListener("input", () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => ask(search.value.trim()), SEARCH_DELAY_MS);
-  });
-  search.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowDown" && found.length) {
-      event.preventDefault();
-      highlight((active + 1) % found.length);
-    } else if (event.key === "ArrowUp" && found.length) {
-      event.preventDefault();
-      highlight((active - 1 + found.length) % found.length);
-    } else if (event.key === "Enter" && active >= 0) {
-      event.preventDefault();
-      choose(active);
-    }
-  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const href = addressInput.value.trim();
@@ -196,7 +99,7 @@ export function linkDialog({ view, searchUrl, address }) {
   // The page behind a modal dialog is inert, but Tab would go on to the browser's own
   // controls: it goes round the dialog instead.
   dialog.addEventListener("keydown", (event) => {
-    const stops = [search, addressInput, submit, cancel];
+    const stops = [list.search, addressInput, submit, cancel];
     const [first, last] = [stops[0], stops[stops.length - 1]];
     if (event.key === "Tab" && document.activeElement === (event.shiftKey ? first : last)) {
       event.preventDefault();
@@ -208,14 +111,12 @@ export function linkDialog({ view, searchUrl, address }) {
 
   return function open() {
     const current = selectedLink(view.state);
-    search.value = "";
+    list.clear();
     addressInput.value = current && !current.mark.attrs.link ? current.mark.attrs.href : "";
     addressInput.removeAttribute("aria-invalid");
     addressInput.setAttribute("aria-describedby", `${id}-address-help`);
     error.hidden = true;
-    status.textContent = "";
-    showMatches([]);
     dialog.showModal();
-    search.focus();
+    list.search.focus();
   };
 }
