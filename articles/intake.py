@@ -110,6 +110,7 @@ def take_in(data, *, origin="", by=None, strict=False, files=None):
         raise
     if not taken:
         return result
+    _credit_agency(taken, result.article.source, by=by)
     message = "; ".join([result.message, *_picture_notes(result, taken)])
     return dataclasses.replace(result, pictures=taken, message=message)
 
@@ -132,6 +133,16 @@ def take_picture(picture, files, *, by):
     return PictureResult(
         picture.reference, HELD, "already in the library", image, is_lead=picture.is_lead
     )
+
+
+def _credit_agency(taken, source, *, by):
+    """Pictures new to the library that came with the copy are the copy's agency's, unless
+    the file named another; a picture already held keeps what the desk says of it."""
+    if source is None:
+        return
+    for picture in taken:
+        if picture.outcome == STORED and picture.image.source_id is None:
+            pictures.describe(picture.image, by=by, source=source)
 
 
 def _picture_notes(result, taken):

@@ -15,7 +15,7 @@ from articles import editorial, intake, wire
 from articles.models import Article, Image, Status
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import XSS_CORPUS, api
-from tests.pictures import photo
+from tests.pictures import photo, upload
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
 WIRE = "/api/v1/wire/"
@@ -196,6 +196,9 @@ class TestIntakeFromAFolder:
         assert f'<figure data-image="{crowd.pk}">' in article.body
         assert "<figcaption>Residents watch.</figcaption>" in article.body
         assert set(article.images.all()) == {smoke, crowd}
+        # New to the library with the agency's copy: the agency's pictures.
+        assert article.source.name == "Trend News Agency"
+        assert (smoke.source, crowd.source) == (article.source, article.source)
         assert "2 pictures" in result.message
         assert "2 pictures without alt text: describe them before publishing" in result.message
 
@@ -218,6 +221,16 @@ class TestIntakeFromAFolder:
         assert result.article.lead_image == Image.objects.get(caption="Smoke over the depot.")
         assert Image.objects.count() == 2
         assert "1 picture (1 already in the library)" in result.message
+
+    def test_a_picture_already_held_keeps_the_source_the_desk_gave_it(self, seed, folder):
+        held = upload((folder / "smoke.jpg").read_bytes())
+        assert held.source is None
+
+        result = take_in_folder(folder)
+
+        held.refresh_from_db()
+        assert result.pictures[0].image == held and held.source is None
+        assert result.pictures[1].image.source == result.article.source
 
     @pytest.mark.parametrize(
         ("content", "reason"),
