@@ -1,7 +1,13 @@
 from django.conf import settings
 
-from articles import kinds
+from articles import kinds, page_cache
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "entity_kinds": kinds.KINDS}
+    return {
+        "site_name": settings.SITE_NAME,
+        # The sections have a link each in the navigation; the index of sections is redundant there.
+        "entity_kinds": [kind for kind in kinds.KINDS if kind is not kinds.SECTION],
+        # A callable: read only by a page that shows the navigation.
+        "navigation_sections": page_cache.navigation_sections,
+    }

@@ -354,7 +354,7 @@ def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
         linking.remember_rejections(article, before=before, after=after)
         changed += [
             kind.link_field
-            for kind in kinds.KINDS
+            for kind in kinds.LINKED
             if before.get(kind.name, set()) != after.get(kind.name, set()) and not new
         ]
     article.show_pictures()
@@ -375,7 +375,7 @@ def _linked(article):
     """{kind: {linked ids}} of every kind, authors too (history names each change)."""
     return {
         kind.name: set(getattr(article, kind.link_field).values_list("id", flat=True))
-        for kind in kinds.KINDS
+        for kind in kinds.LINKED
     }
 
 

@@ -143,7 +143,8 @@ class LatestArticlesFeed(Feed):
         return article.source.name if article.source else settings.SITE_NAME
 
     def item_categories(self, article):
-        return [entity.name for entity in (*article.places.all(), *article.people.all())]
+        section = [article.section] if article.section else []
+        return [entity.name for entity in (*section, *article.places.all(), *article.people.all())]
 
     def item_guid(self, article):
         """A tag: URI (RFC 4151), absolute as Atom requires and permanent: the host the
@@ -182,3 +183,10 @@ class EntityFeed(LatestArticlesFeed):
 
     def items(self, entity):
         return Article.objects.public().about(entity).for_feed()[:FEED_LENGTH]
+
+
+class EntityAtomFeed(EntityFeed):
+    feed_type = StoryAtomFeed
+
+    def subtitle(self, entity):
+        return self.description(entity)

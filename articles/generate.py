@@ -281,6 +281,7 @@ def _articles(rng, count, tag, anchor, sources, places, people, progress):
                 "byline": f"By {source[1]}",
                 "source_id": source[0],
                 "lead_image_id": None,
+                "section_id": None,  # sections are the desk's few, not generated
                 "dateline_id": chosen_places[0][0],
                 "status": status,
                 "published_at": published_at,

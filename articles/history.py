@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from reversion.models import Version
 
 from articles import bodies, diffs, kinds
-from articles.models import Article, Place, Source, Status
+from articles.models import Article, Place, Section, Source, Status
 
 COMPARED_TEXT = ("headline", "summary", "body", "byline")
 # What each field is called in the history, by the name reversion stores it under.
@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "summary": "summary",
     "body": "body",
     "byline": "byline",
+    "section_id": "section",
     "source_id": "source",
     "dateline_id": "dateline",
     "lead_image_id": "lead picture",
@@ -29,13 +30,13 @@ FIELD_LABELS = {
     "published_at": "publication time",
     **{
         kind.link_field: Article._meta.get_field(kind.link_field).verbose_name
-        for kind in kinds.KINDS
+        for kind in kinds.LINKED
     },
 }
 # What a restore brings back: the story as written and linked.
 RESTORED_FIELDS = (
     *("headline", "headline_needs_review", "summary", "body", "byline"),
-    *("source_id", "dateline_id"),
+    *("section_id", "source_id", "dateline_id"),
 )
 
 
@@ -111,7 +112,7 @@ def compare(version, article):
         for name in COMPARED_TEXT
     }
     links = {}
-    for kind in kinds.KINDS:
+    for kind in kinds.LINKED:
         before = set(then.get(kind.link_field, []))
         now = set(getattr(article, kind.link_field).values_list("pk", flat=True))
         names = dict(kind.model.objects.filter(pk__in=before | now).values_list("pk", "name"))
@@ -143,7 +144,7 @@ def restorable_fields(version):
     """A revision's text and references, without entities deleted since."""
     then = version.field_dict
     fields = {name: then.get(name) for name in RESTORED_FIELDS}
-    for name, model in (("source_id", Source), ("dateline_id", Place)):
+    for name, model in (("section_id", Section), ("source_id", Source), ("dateline_id", Place)):
         if fields[name] is not None and not model.objects.filter(pk=fields[name]).exists():
             fields[name] = None
     return fields
@@ -158,7 +159,7 @@ def restorable_links(version):
                 "pk", flat=True
             )
         )
-        for kind in kinds.KINDS
+        for kind in kinds.LINKED
     }
 
 

@@ -31,6 +31,7 @@ from articles import bodies, editorial, kinds, linking, pictures, wire
 from articles.models import (
     Article,
     EditConflict,
+    Section,
     Source,
     SourceKind,
     Status,
@@ -378,6 +379,14 @@ def _earlier_copy(story, source_id, shingles, keys):
     return best, best_score
 
 
+def proposed_section(subjects):
+    """The section the copy's subjects name (by name or alias), for the editor to confirm."""
+    if not subjects:
+        return None
+    sections = Section.objects.for_navigation().only("id", "name", "aliases")
+    return wire.propose_section(subjects, [(s.pk, s.names) for s in sections])
+
+
 def _create_draft(story, item, *, credits, by, taken=()):
     usable = [picture for picture in taken if picture.image is not None]
     # The copy's lead picture, or the first that came through when it did not.
@@ -400,6 +409,7 @@ def _create_draft(story, item, *, credits, by, taken=()):
         if story.dateline
         else None,
         original_text=story.text,
+        section_id=proposed_section(story.subjects),
     )
     links = {kinds.AUTHOR.link_field: credits.author_ids} if credits.author_ids else None
     editorial.create(article, by=by, links=links, from_wire=True)

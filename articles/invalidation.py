@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import kinds, linking, page_cache, reader_html
-from articles.models import Article, Correction, Image, Status
+from articles.models import Article, Correction, Image, Section, Status
 
 
 def reaches_readers(article, *, created=False):
@@ -69,6 +69,10 @@ def entity_saved(sender, instance, **kwargs):
 def entity_deleted(sender, **kwargs):
     page_cache.newsroom_changed()
     linking.names_changed()
+
+
+def section_changed(sender, **kwargs):
+    page_cache.sections_changed()
 
 
 def picture_saved(sender, instance, created, **kwargs):
@@ -114,5 +118,9 @@ def connect():
     for kind in kinds.KINDS:
         post_save.connect(entity_saved, sender=kind.model, dispatch_uid=f"entity-{kind.name}")
         post_delete.connect(entity_deleted, sender=kind.model, dispatch_uid=f"entity-{kind.name}")
+    # Every page's navigation lists the sections.
+    post_save.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
+    post_delete.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
+    for kind in kinds.LINKED:
         links = getattr(Article, kind.link_field).through
         m2m_changed.connect(links_changed, sender=links, dispatch_uid=f"links-{kind.name}")

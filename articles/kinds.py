@@ -1,7 +1,7 @@
 """The kinds of entity a story is about, declared once.
 
 Every part that deals with entities iterates over ``KINDS`` instead of naming
-people, places, sources and authors again: linking (which article field holds a
+people, places, sources, authors and sections again: linking (which article field holds a
 kind's links and which the links an editor rejected), the reader site
 (addresses, templates, titles), feeds, sitemaps, the admin, the API and history.
 Adding a kind is one entry here plus its model (and, as for every model, its
@@ -9,7 +9,8 @@ admin columns and API fields).
 
 Kinds differ in how a story comes to be linked to them: people, places and
 sources are found in the text by name and alias (``linked_from_text``); authors
-are set by an editor or from a wire byline, never from running text.
+are set by an editor or from a wire byline, never from running text; a story's
+one section is a foreign key an editor sets (``linked`` is false).
 
 A leaf: models read it (``ArticleQuerySet.about``), so it names models by name
 and looks them up in the app registry when asked.
@@ -26,7 +27,9 @@ class Kind:
     model_name: str  # "Person"
     plural: str  # "people": the address of its index, its API endpoint, its sitemap
     title: str  # "People": the index page's heading
-    link_field: str  # Article's many-to-many field holding the story's links of this kind
+    # Article's many-to-many field holding the story's links of this kind; None for a kind
+    # a story has one of at most, held in a foreign key named in ``also_about`` (sections).
+    link_field: str | None
     # Links an editor removed although the text names the entity: linking
     # never puts them back. None for a kind linking never adds by itself.
     rejected_field: str | None
@@ -41,6 +44,11 @@ class Kind:
         return apps.get_model("articles", self.model_name)
 
     @property
+    def linked(self):
+        """Whether stories carry links of this kind (a many-to-many field)."""
+        return self.link_field is not None
+
+    @property
     def linked_from_text(self):
         """Whether the wire desk finds this kind in a story's text by name and alias."""
         return self.rejected_field is not None
@@ -52,6 +60,10 @@ class Kind:
     @property
     def feed_url_name(self):
         return f"articles:{self.name}-feed"
+
+    @property
+    def atom_feed_url_name(self):
+        return f"articles:{self.name}-atom-feed"
 
     @property
     def index_url_name(self):
@@ -88,7 +100,22 @@ SOURCE = Kind(
 # wire byline, so linking never adds one from the text (no rejected field).
 AUTHOR = Kind("author", "Author", "authors", "Authors", "authors", None, preposition="by")
 
-KINDS = (PERSON, PLACE, SOURCE, AUTHOR)
+# The desk's sections (Politics, Economy...): a story is filed in one, chosen by an editor,
+# so it is a foreign key rather than links, and linking and history's link lists skip it.
+SECTION = Kind(
+    "section",
+    "Section",
+    "sections",
+    "Sections",
+    None,
+    None,
+    also_about=("section",),
+    preposition="in",
+)
+
+KINDS = (PERSON, PLACE, SOURCE, AUTHOR, SECTION)
+# The kinds held in an article's many-to-many link fields.
+LINKED = tuple(kind for kind in KINDS if kind.linked)
 LINKED_FROM_TEXT = tuple(kind for kind in KINDS if kind.linked_from_text)
 BY_NAME = {kind.name: kind for kind in KINDS}
 
@@ -104,7 +131,7 @@ def of(model_or_entity):
 
 def link_fields():
     """The article's link fields, one per kind: what a revision keeps."""
-    return [kind.link_field for kind in KINDS]
+    return [kind.link_field for kind in LINKED]
 
 
 def rejected_fields():

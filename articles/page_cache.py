@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +30,8 @@ from articles import versions
 GENERATION_KEY = "pages:generation"
 CHANGED_AT_KEY = "pages:changed-at"
 CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
+# Every page's navigation lists the sections: kept, so a page made afresh reads none.
+NAVIGATION_KEY = "pages:navigation-sections"
 
 
 def generation():
@@ -160,3 +163,26 @@ def revalidate(response):
     # ETag or Last-Modified makes the answer a cheap 304 when nothing changed.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
+
+
+def navigation_sections():
+    """The sections the site's navigation lists, as (name, address), in their order.
+
+    Read once and kept until a section changes (invalidation.py): a page the
+    page cache does not hold costs no query for them.
+    """
+    sections = cache.get(NAVIGATION_KEY)
+    if sections is None:
+        section_model = apps.get_model("articles", "Section")
+        sections = [
+            (section.name, section.get_absolute_url())
+            for section in section_model.objects.for_navigation()
+        ]
+        cache.set(NAVIGATION_KEY, sections, timeout=None)
+    return sections
+
+
+def sections_changed():
+    # Again after the commit: a page made meanwhile may have kept the old list.
+    cache.delete(NAVIGATION_KEY)
+    transaction.on_commit(functools.partial(cache.delete, NAVIGATION_KEY))

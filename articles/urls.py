@@ -13,7 +13,7 @@ def page(view, **initkwargs):
 
 
 def entity_pages(kind):
-    """/people/, /people/<slug>/ and /people/<slug>/feed/, for each kind."""
+    """/people/, /people/<slug>/, /people/<slug>/feed/ and its Atom twin, for each kind."""
     return [
         path(f"{kind.plural}/", page(views.EntityIndexView, kind=kind), name=kind.plural),
         path(
@@ -23,6 +23,11 @@ def entity_pages(kind):
             f"{kind.plural}/<slug:slug>/feed/",
             cached_page(feeds.EntityFeed(kind)),
             name=f"{kind.name}-feed",
+        ),
+        path(
+            f"{kind.plural}/<slug:slug>/feed/atom/",
+            cached_page(feeds.EntityAtomFeed(kind)),
+            name=f"{kind.name}-atom-feed",
         ),
     ]
 

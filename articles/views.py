@@ -178,12 +178,14 @@ class EntityDetailView(UncountedListView):
             entity=self.entity,
             kind=self.kind,
             feed_url=reverse(self.kind.feed_url_name, args=[self.entity.slug]),
+            atom_feed_url=reverse(self.kind.atom_feed_url_name, args=[self.entity.slug]),
             **kwargs,
         )
 
 
 class EntityIndexView(UncountedListView):
-    """Every entity of a kind, alphabetically, with its number of public stories."""
+    """Every entity of a kind in its model's order (alphabetical; sections as in the
+    navigation), with its number of public stories."""
 
     paginate_by = 100
     context_object_name = "entities"
@@ -191,7 +193,8 @@ class EntityIndexView(UncountedListView):
     kind = None
 
     def get_queryset(self):
-        return self.kind.model.objects.in_the_news().with_story_counts().order_by("name", "id")
+        entities = self.kind.model.objects.in_the_news().with_story_counts()
+        return entities.order_by(*self.kind.model._meta.ordering)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.kind.title, **kwargs)

@@ -169,6 +169,9 @@ class WireStory:
     sent_at: datetime | None
     text: str
     pictures: tuple[WirePicture, ...] = ()
+    # The agency's subject names (ninjs ``subject``, NITF ``tobject.subject``), for the
+    # section the desk proposes (``propose_section``).
+    subjects: tuple[str, ...] = ()
 
     @property
     def body(self):
@@ -297,6 +300,7 @@ def parse_ninjs(text):
         or _aware_datetime(document.get("firstcreated")),
         text=text,
         pictures=_ninjs_pictures(document.get("associations")),
+        subjects=_ninjs_subjects(document.get("subject")),
     )
 
 
@@ -340,6 +344,7 @@ def parse_nitf(text):
         sent_at=_aware_datetime(_attribute(root.find("head/docdata/date.issue"), "norm")),
         text=text,
         pictures=pictures,
+        subjects=_nitf_subjects(root),
     )
 
 
@@ -621,6 +626,41 @@ def _entries(value):
 
 def _is_markup(content_type):
     return "html" in content_type.lower()
+
+
+def _ninjs_subjects(subjects):
+    """The names of ninjs subjects (both generations: a list of objects with a name)."""
+    if not isinstance(subjects, list):
+        return ()
+    names = (
+        _plain(item["name"])
+        for item in subjects
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    )
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _nitf_subjects(root):
+    """NITF's subject words: each tobject.subject's type, matter and detail, in order."""
+    parts = ("tobject.subject.type", "tobject.subject.matter", "tobject.subject.detail")
+    names = (
+        _plain(_attribute(subject, part))
+        for subject in root.iterfind("head/tobject/tobject.subject")
+        for part in parts
+    )
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def propose_section(subjects, sections):
+    """The first of ``sections`` (pairs of a key and its names) that one of ``subjects``
+    names, whatever its case; None when none does. A proposal only: the desk never
+    makes a section from copy."""
+    wanted = [subject.casefold() for subject in subjects]
+    for subject in wanted:
+        for key, names in sections:
+            if subject in (name.casefold() for name in names):
+                return key
+    return None
 
 
 def _ninjs_headline(document):

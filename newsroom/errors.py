@@ -54,8 +54,10 @@ def server_error(request):
         body = error_body(500, "server_error", "Something went wrong on our side; it is logged.")
         return JsonResponse(body, status=500)
     # With the site's settings, not the request's context processors: what
-    # failed may be the database, so the page may need nothing of it.
-    return HttpResponseServerError(loader.render_to_string("500.html", site(request)))
+    # failed may be the database, so the page may need nothing of it (not even
+    # the navigation's sections, which a cold cache would read from it).
+    context = {**site(request), "navigation_sections": ()}
+    return HttpResponseServerError(loader.render_to_string("500.html", context))
 
 
 def bad_request(request, exception=None):

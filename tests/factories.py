@@ -15,6 +15,7 @@ from articles.models import (
     Place,
     PlaceKind,
     Rendition,
+    Section,
     Source,
     SourceKind,
     Status,
@@ -66,6 +67,14 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Writer Number{n}")
     title = "Staff writer"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n)
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

@@ -23,6 +23,7 @@ from articles.models import (
     Person,
     Place,
     Presence,
+    Section,
     Status,
     WireItem,
 )
@@ -31,6 +32,7 @@ from tests.factories import (
     AuthorFactory,
     PersonFactory,
     PlaceFactory,
+    SectionFactory,
     SourceFactory,
     UserFactory,
     staff,
@@ -63,6 +65,7 @@ def form_data(article, **changes):
         places=[p.pk for p in article.places.all()],
         mentioned_sources=[s.pk for s in article.mentioned_sources.all()],
         source=article.source_id or "",
+        section=article.section_id or "",
         dateline=article.dateline_id or "",
         published_at_0=f"{local:%Y-%m-%d}" if local else "",
         published_at_1=f"{local:%H:%M:%S}" if local else "",
@@ -204,14 +207,19 @@ class TestChangelist:
 
 
 class TestEntities:
-    @pytest.mark.parametrize("model", ["place", "person", "source", "author"])
+    @pytest.mark.parametrize("model", ["place", "person", "source", "author", "section"])
     @pytest.mark.parametrize("rows", [3, 40])
     def test_entity_lists_count_stories_in_fixed_queries(
         self, editor, django_assert_max_num_queries, model, rows
     ):
         for _ in range(rows):
             place, person = PlaceFactory(), PersonFactory()
-            ArticleFactory(places=[place], people=[person], authors=[AuthorFactory()])
+            ArticleFactory(
+                places=[place],
+                people=[person],
+                authors=[AuthorFactory()],
+                section=SectionFactory(),
+            )
         client = client_for(editor)
         with django_assert_max_num_queries(8):
             response = client.get(reverse(f"admin:articles_{model}_changelist"))
@@ -248,6 +256,52 @@ class TestEntities:
         )
         assert response.status_code == 302
         assert Author.objects.get().aliases == ["J. Doe"]
+
+    def test_sections_are_listed_in_the_navigation_order_with_their_stories(self, editor):
+        world = SectionFactory(name="World", position=5)
+        politics = SectionFactory(name="Politics", position=1)
+        stories = ArticleFactory.create_batch(2, section=politics)
+        ArticleFactory(section=world)
+        response = client_for(editor).get(reverse("admin:articles_section_changelist"))
+        assert list(response.context["cl"].result_list) == [politics, world]
+        assert f'href="{CHANGELIST}?section={politics.pk}">2</a>' in response.text
+        listed = client_for(editor).get(CHANGELIST, {"section": politics.pk})
+        assert set(listed.context["cl"].result_list) == set(stories)
+
+    def test_the_form_files_a_story_in_a_section_beside_the_text(self, editor):
+        economy = SectionFactory(name="Economy")
+        article = ArticleFactory(created_by=editor)
+        client = client_for(editor)
+        form = client.get(change_url(article)).text
+        side = form.split("desk-side", 1)[1]
+        assert 'name="section"' in side
+        response = client.post(change_url(article), form_data(article, section=economy.pk))
+        assert response.status_code == 302
+        assert Article.objects.get(pk=article.pk).section == economy
+        assert history.versions_of(article).first().revision.comment == "Changed section."
+
+    def test_a_section_with_stories_cannot_be_deleted(self, editor):
+        from django.db.models import ProtectedError
+
+        section = SectionFactory()
+        ArticleFactory(section=section)
+        with pytest.raises(ProtectedError):
+            section.delete()
+
+    def test_a_reporter_reads_sections_and_an_editor_manages_them(self, editor, reporter):
+        url = reverse("admin:articles_section_add")
+        assert client_for(reporter).get(url).status_code == 403
+        changelist = reverse("admin:articles_section_changelist")
+        assert client_for(reporter).get(changelist).status_code == 200
+        response = client_for(editor).post(
+            url,
+            {
+                **{"name": "Society", "slug": "", "position": "5"},
+                **{"description": "People's lives.", "aliases": "[]", "image": ""},
+            },
+        )
+        assert response.status_code == 302
+        assert Section.objects.get().slug == "society"
 
     def test_a_place_links_to_its_stories(self, editor):
         ganja = PlaceFactory(name="Ganja")
@@ -949,7 +1003,9 @@ class TestLinkingInTheAdmin:
         assert Article.objects.get(pk=article.pk).body_text.endswith("Edited.")
 
 
-@pytest.mark.parametrize("model", ["article", "source", "person", "place", "author", "wireitem"])
+@pytest.mark.parametrize(
+    "model", ["article", "source", "person", "place", "author", "section", "wireitem"]
+)
 def test_admin_lists_the_seed(admin_client, seed, model):
     response = admin_client.get(reverse(f"admin:articles_{model}_changelist"))
     assert response.status_code == 200

@@ -20,7 +20,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from articles import editorial, history, wire
 from articles.api.renderers import NINJS_MEDIA_TYPE
-from articles.models import Article, Author, Place, Status, WireItem
+from articles.models import Article, Author, Place, Section, Status, WireItem
 from newsroom.settings import client_address_settings
 from tests.factories import (
     PASSWORD,
@@ -28,6 +28,7 @@ from tests.factories import (
     AuthorFactory,
     PersonFactory,
     PlaceFactory,
+    SectionFactory,
     SourceFactory,
     UserFactory,
 )
@@ -137,6 +138,7 @@ class TestRepresentation:
             "body_text",
             "word_count",
             "byline",
+            "section",
             "authors",
             "source",
             "people",
@@ -161,6 +163,11 @@ class TestRepresentation:
             "name": "Trend News Agency",
         }
         assert data["authors"] == []  # an agency's story: credited in its byline
+        assert data["section"] == {
+            "id": article.section_id,
+            "slug": "politics",
+            "name": "Politics",
+        }
         assert data["people"] == [
             {"id": article.people.get().pk, "slug": "zakir-hasanov", "name": "Zakir Hasanov"}
         ]
@@ -292,6 +299,126 @@ class TestAuthors:
     def test_the_account_is_not_published(self, editor):
         AuthorFactory(user=editor)
         assert "user" not in api().get("/api/v1/authors/").data["results"][0]
+
+
+class TestSections:
+    """Articles carry their section; /api/v1/sections/ follows the other entities' rules."""
+
+    def test_the_section_contract(self):
+        politics = SectionFactory(name="Politics", description="Parliament.", position=2)
+        world = SectionFactory(name="World", position=1)
+        ArticleFactory(public=True, section=politics)
+        ArticleFactory(section=politics)  # a draft: not counted
+        data = api().get("/api/v1/sections/").data["results"]
+        assert data == [
+            {
+                "id": world.pk,
+                "slug": "world",
+                "name": "World",
+                "aliases": [],
+                "description": "",
+                "position": 1,
+                "article_count": 0,
+            },
+            {
+                "id": politics.pk,
+                "slug": "politics",
+                "name": "Politics",
+                "aliases": [],
+                "description": "Parliament.",
+                "position": 2,
+                "article_count": 1,
+            },
+        ]
+
+    def test_an_article_is_filed_by_slug_or_id_and_read_with_a_ref(self, editor):
+        politics, economy = SectionFactory(name="Politics"), SectionFactory(name="Economy")
+        response = api(editor).post(
+            ARTICLES, {"headline": "Budget passes", "section": "politics"}, format="json"
+        )
+        assert response.status_code == status.HTTP_201_CREATED
+        assert response.data["section"] == {
+            "id": politics.pk,
+            "slug": "politics",
+            "name": "Politics",
+        }
+        article = Article.objects.get(pk=response.data["id"])
+        changed = api(editor).patch(
+            detail_url(article),
+            {"section": economy.pk},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert changed.status_code == status.HTTP_200_OK
+        assert changed.data["section"]["slug"] == "economy"
+        assert history.versions_of(article).first().revision.comment == "Changed section."
+        article.refresh_from_db()
+        unfiled = api(editor).patch(
+            detail_url(article),
+            {"section": None},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert unfiled.data["section"] is None
+
+    def test_an_unknown_section_is_a_400(self, editor):
+        response = api(editor).post(
+            ARTICLES, {"headline": "Ok", "section": "nowhere"}, format="json"
+        )
+        assert response.status_code == 400
+        assert list(error(response)["fields"]) == ["section"]
+
+    def test_filter_by_sections_repeated_for_any(self):
+        politics, economy, world = (
+            SectionFactory(name=n) for n in ("Politics", "Economy", "World")
+        )
+        in_politics = ArticleFactory(public=True, section=politics)
+        in_economy = ArticleFactory(public=True, section=economy)
+        ArticleFactory(public=True, section=world)
+        ArticleFactory(public=True)
+        ArticleFactory(section=politics)  # a draft
+        assert ids(api().get(ARTICLES, {"section": "politics"})) == [in_politics.pk]
+        both = api().get(f"{ARTICLES}?section=politics&section=economy")
+        assert sorted(ids(both)) == sorted([in_politics.pk, in_economy.pk])
+
+    @pytest.mark.parametrize(
+        "value", ["nobody", "politics' OR '1'='1", "1; DROP TABLE articles_section", "\x00"]
+    )
+    def test_a_bad_section_filter_is_a_400(self, value):
+        SectionFactory(name="Politics")
+        ArticleFactory(public=True, section=Section.objects.get())
+        response = api().get(ARTICLES, {"section": value})
+        assert response.status_code == 400
+        assert list(error(response)["fields"]) == ["section"]
+
+    def test_writes_need_the_permissions_the_other_entities_need(self, editor, reporter):
+        payload = {"name": "Society", "position": 5, "description": "How people live."}
+        assert api().post("/api/v1/sections/", payload, format="json").status_code == 401
+        assert api(reporter).post("/api/v1/sections/", payload, format="json").status_code == 403
+        created = api(editor).post("/api/v1/sections/", payload, format="json")
+        assert created.status_code == status.HTTP_201_CREATED
+        assert (created.data["slug"], created.data["position"]) == ("society", 5)
+        url = f"/api/v1/sections/{created.data['id']}/"
+        assert api(reporter).get(url).status_code == 200
+        changed = api(editor).patch(url, {"position": 1}, format="json")
+        assert changed.data["position"] == 1
+        assert api(editor).delete(url).status_code == status.HTTP_204_NO_CONTENT
+        assert not Section.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"name": ""}, "name"),
+            ({"name": "World", "position": -1}, "position"),
+            ({"name": "World", "position": "first"}, "position"),
+            ({"name": "World", "slug": "not a slug"}, "slug"),
+        ],
+    )
+    def test_bad_input_is_a_400(self, editor, payload, field):
+        response = api(editor).post("/api/v1/sections/", payload, format="json")
+        assert response.status_code == 400
+        assert field in error(response)["fields"]
+        assert not Section.objects.exists()
 
 
 class TestFilters:
@@ -1075,9 +1202,15 @@ class TestFixedQueries:
     def test_article_list(self, django_assert_max_num_queries, n):
         places, people = PlaceFactory.create_batch(3), PersonFactory.create_batch(3)
         authors, source = AuthorFactory.create_batch(2), SourceFactory()
+        section = SectionFactory()
         for _ in range(n):
             article = ArticleFactory(
-                public=True, places=places, people=people, authors=authors, source=source
+                public=True,
+                places=places,
+                people=people,
+                authors=authors,
+                source=source,
+                section=section,
             )
             article.mentioned_sources.add(source)
         client = api()
@@ -1087,7 +1220,7 @@ class TestFixedQueries:
         assert len(response.data["results"]) == n
 
     @pytest.mark.parametrize("n", [1, 100])
-    @pytest.mark.parametrize("model", ["places", "people", "sources", "authors"])
+    @pytest.mark.parametrize("model", ["places", "people", "sources", "authors", "sections"])
     def test_entity_lists(self, django_assert_max_num_queries, n, model):
         for _ in range(n):
             ArticleFactory(
@@ -1095,6 +1228,7 @@ class TestFixedQueries:
                 places=[PlaceFactory()],
                 people=[PersonFactory()],
                 authors=[AuthorFactory()],
+                section=SectionFactory(),
             )
         with django_assert_max_num_queries(2):
             assert api().get(f"/api/v1/{model}/", {"page_size": 100}).status_code == 200

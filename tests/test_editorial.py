@@ -49,7 +49,7 @@ def outcome(article):
     last = history.versions_of(article).first()
     links = {
         kind.name: sorted(getattr(article, kind.link_field).values_list("name", flat=True))
-        for kind in kinds.KINDS
+        for kind in kinds.LINKED
     }
     return {
         "comment": last.revision.comment,

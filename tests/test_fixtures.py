@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageStat
 
 from articles import editorial, imaging
-from articles.models import Article, Image, Person, Place, Source, Status
+from articles.models import Article, Image, Person, Place, Section, Source, Status
 from tests.factories import ImageFactory
 from tests.helpers import ROOT
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
@@ -39,6 +39,13 @@ def test_seed_article_links_exactly_its_entities(seed):
     assert {p.slug for p in article.places.all()} == SEED_PLACES
     assert {s.slug for s in article.mentioned_sources.all()} == SEED_SOURCES
     assert article.dateline.slug == "baku"
+    assert article.section.slug == "politics"
+
+
+def test_seed_sections_are_the_papers_in_their_order(seed):
+    assert [section.name for section in Section.objects.for_navigation()] == [
+        *("Politics", "Economy", "Region", "World", "Society")
+    ]
 
 
 def test_seed_entities_carry_their_facts(seed):
@@ -63,10 +70,11 @@ def test_seed_entities_carry_their_facts(seed):
 
 
 def test_loading_twice_duplicates_nothing(seed):
-    counts = [model.objects.count() for model in (Article, Source, Person, Place)]
+    models = (Article, Source, Person, Place, Section)
+    counts = [model.objects.count() for model in models]
     call_command("load_seed", stdout=io.StringIO())
-    assert [model.objects.count() for model in (Article, Source, Person, Place)] == counts
-    assert counts == [1, 2, 1, 9]
+    assert [model.objects.count() for model in models] == counts
+    assert counts == [1, 2, 1, 9, 5]
     assert Article.objects.get().places.count() == 8
 
 
@@ -89,7 +97,7 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     assert (stored.byline, stored.version) == ("By the desk", version)
     assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
     assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
-    assert "1 created, 12 already there" in out.getvalue()
+    assert "1 created, 17 already there" in out.getvalue()
 
 
 SEED_PICTURE = ROOT / "fixtures" / "pictures" / "baku.jpg"

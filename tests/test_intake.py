@@ -9,7 +9,7 @@ from django.db import connection
 from reversion.models import Version
 
 from articles import editorial, intake, linking, wire
-from articles.models import Article, Source, Status, WireItem, WireOutcome
+from articles.models import Article, Section, Source, Status, WireItem, WireOutcome
 from tests.factories import AuthorFactory
 from tests.helpers import api
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
@@ -515,3 +515,26 @@ class TestBylinesNamingReporters:
         article = response.json()["article"]
         assert [author["slug"] for author in article["authors"]] == ["jane-doe"]
         assert (article["byline"], article["source"]["slug"]) == ("", "trend")
+
+
+NINJS_WITH_SUBJECTS = {
+    "uri": "urn:newsroom:test:subjects",
+    "by": "Trend",
+    "headlines": [{"role": "main", "value": "Budget passes"}],
+    "bodies": [{"role": "main", "contenttype": "text/plain", "value": "Parliament voted."}],
+}
+
+
+@pytest.mark.parametrize(
+    ("subject", "section"),
+    [("Politics", "politics"), ("government", "politics"), ("Sport", None)],
+)
+def test_the_desk_proposes_a_section_from_the_copys_subjects(seed, subject, section):
+    copy = {**NINJS_WITH_SUBJECTS, "subject": [{"name": subject}]}
+    sections = Section.objects.count()
+    result = take_in(json.dumps(copy))
+    assert result.outcome == "created"
+    article = Article.objects.get(pk=result.article.pk)
+    assert (article.section.slug if article.section else None) == section
+    assert article.status == Status.DRAFT  # the editor confirms it
+    assert Section.objects.count() == sections  # never made from copy

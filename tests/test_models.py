@@ -13,6 +13,7 @@ from articles.models import (
     Handled,
     Person,
     Place,
+    Section,
     Source,
     Status,
     WireItem,
@@ -23,6 +24,7 @@ from tests.factories import (
     AuthorFactory,
     PersonFactory,
     PlaceFactory,
+    SectionFactory,
     SourceFactory,
     UserFactory,
     WireItemFactory,
@@ -355,3 +357,34 @@ class TestCreditLine:
             ("John Roe", john),
         ]
         assert story.author_names == "Jane Doe and John Roe"
+
+
+class TestSections:
+    def test_about_a_section_is_its_public_stories_filed_in_it(self):
+        politics, economy = SectionFactory(), SectionFactory()
+        filed = ArticleFactory(public=True, section=politics)
+        ArticleFactory(public=True, section=economy)
+        ArticleFactory(public=True)
+        ArticleFactory(status=Status.DRAFT, section=politics)
+        assert list(Article.objects.public().about(politics)) == [filed]
+
+    def test_in_the_news_means_a_public_story(self):
+        busy, quiet = SectionFactory(), SectionFactory()
+        ArticleFactory(public=True, section=busy)
+        ArticleFactory(status=Status.DRAFT, section=quiet)
+        assert list(Section.objects.in_the_news()) == [busy]
+        assert Section.objects.with_story_counts().get(pk=busy.pk).story_count == 1
+
+    def test_ordered_by_position_then_name(self):
+        b = SectionFactory(name="B", position=2)
+        a = SectionFactory(name="A", position=2)
+        first = SectionFactory(name="Z", position=1)
+        assert list(Section.objects.for_navigation()) == [first, a, b]
+        assert list(Section.objects.all()) == [first, a, b]
+
+    def test_a_section_has_a_name(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Section.objects.create(name="", slug="nameless")
+
+    def test_it_has_an_address_from_its_name(self):
+        assert SectionFactory(name="World News").get_absolute_url() == "/sections/world-news/"

@@ -220,11 +220,31 @@ class TestSeedArticle:
             }
         ]
 
+    def test_the_section_is_the_subject(self, client, seed_article):
+        data = get_ninjs(client, seed_article)
+        assert data["subject"] == [
+            {
+                "name": "Politics",
+                "rel": "section",
+                "uri": "http://testserver/sections/politics/",
+                "literal": "politics",
+            }
+        ]
+
+    def test_a_story_filed_nowhere_has_no_subject(self, client, seed_article, editor):
+        editorial.edit(
+            seed_article,
+            by=editor,
+            expected_version=seed_article.version,
+            changes={"section": None},
+        )
+        assert "subject" not in get_ninjs(client, seed_article)
+
     def test_entity_uris_without_wikidata_are_their_public_pages(self, client, seed_article):
         data = get_ninjs(client, seed_article)
         uris = [
             entity["uri"]
-            for kind in ("people", "places", "organisations", "infosources")
+            for kind in ("people", "places", "organisations", "infosources", "subject")
             for entity in data[kind]
             if entity["uri"].startswith("http://testserver/")
         ]

@@ -10,13 +10,14 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editorial, kinds
+from articles import editorial, kinds, page_cache
 from articles.models import Article, Status
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     PersonFactory,
     PlaceFactory,
+    SectionFactory,
     SourceFactory,
 )
 
@@ -442,6 +443,7 @@ class TestHostileAddresses:
         self, client, django_assert_num_queries, settings
     ):
         settings.PAGE_CACHE_SECONDS = 0
+        page_cache.navigation_sections()  # kept from an earlier page, as on a running site
         with django_assert_num_queries(0):
             response = client.get("/search/", {"q": "story", "place": "not a slug"})
         assert list(response.context["articles"]) == []
@@ -465,17 +467,27 @@ def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attri
     )
     # An author of the secret story alone is on no index or sitemap either.
     unseen = AuthorFactory(name="Unseen Zebrawriter")
+    # A section is listed in the navigation whatever its stories: its pages and feeds
+    # still show the public ones only.
+    section, quiet = SectionFactory(), SectionFactory(name="Quiet zebra desk")
     secret = ArticleFactory(
         headline="Secretive zebra story",
         places=[place],
         people=[person],
         authors=[author, unseen],
         source=source,
+        section=section,
         **attributes,
     )
     secret.mentioned_sources.add(source)
+    ArticleFactory(headline="Secretive zebra aside", section=quiet, **attributes)
     visible = ArticleFactory(
-        public=True, places=[place], people=[person], authors=[author], source=source
+        public=True,
+        places=[place],
+        people=[person],
+        authors=[author],
+        source=source,
+        section=section,
     )
     assert client.get(secret.get_absolute_url()).status_code == 404
     assert (
@@ -499,6 +511,14 @@ def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attri
         f"/authors/{unseen.slug}/feed/",
         "/authors/",
         "/sitemap-authors.xml",
+        section.get_absolute_url(),
+        f"/sections/{section.slug}/feed/",
+        f"/sections/{section.slug}/feed/atom/",
+        quiet.get_absolute_url(),
+        f"/sections/{quiet.slug}/feed/",
+        f"/sections/{quiet.slug}/feed/atom/",
+        "/sections/",
+        "/sitemap-sections.xml",
         "/sitemap-articles.xml",
         "/news-sitemap.xml",
         "/corrections/",
@@ -510,6 +530,10 @@ def test_a_non_public_story_reaches_no_page_feed_sitemap_or_search(client, attri
         assert secret.slug not in response.content.decode(), url
     for listing in ["/authors/", "/sitemap-authors.xml"]:
         assert unseen.slug not in client.get(listing).content.decode(), listing
+    # A section with no public story is on no index or sitemap (the navigation has them all).
+    index = client.get("/sections/").text.split('class="entity-index"', 1)[1]
+    assert section.slug in index and quiet.slug not in index
+    assert quiet.slug not in client.get("/sitemap-sections.xml").content.decode()
 
 
 class TestFeeds:
@@ -553,7 +577,9 @@ class TestSitemaps:
         locations = [loc.text for loc in root.findall("s:sitemap/s:loc", self.NS)]
         assert {url.rsplit("/", 1)[1] for url in locations} == {
             f"sitemap-{section}.xml"
-            for section in ["pages", "articles", "people", "places", "sources", "authors"]
+            for section in [
+                *("pages", "articles", "people", "places", "sources", "authors", "sections")
+            ]
         }
 
     def test_the_articles_section(self, client, seed):
@@ -761,6 +787,7 @@ def test_an_entity_page_reads_one_entity_not_the_table(
     place = PlaceFactory()
     ArticleFactory(public=True, places=[place])
     PlaceFactory.create_batch(others)
+    page_cache.navigation_sections()  # kept from an earlier page
     # Built per request and cut to the one slug: however many places there are,
     # the page reads one (then its stories, their authors, and when the next story is due).
     with django_assert_max_num_queries(4):
@@ -776,9 +803,12 @@ class TestFixedQueries:
         people = PersonFactory.create_batch(3)
         authors = AuthorFactory.create_batch(2)
         source = SourceFactory()
+        section = SectionFactory()
+        SectionFactory.create_batch(4)  # the navigation lists them all, in no more queries
         for _ in range(request.param):
             ArticleFactory(
                 public=True,
+                section=section,
                 places=places,
                 people=people,
                 authors=authors,
@@ -786,11 +816,20 @@ class TestFixedQueries:
                 dateline=places[1],
                 byline="",  # credited to its authors, as the pages print them
             )
-        return {"place": places[0], "person": people[0], "source": source, "author": authors[0]}
+        return {
+            **{"place": places[0], "person": people[0], "source": source},
+            **{"author": authors[0], "section": section},
+        }
 
     @pytest.fixture(autouse=True)
     def no_page_cache(self, settings):
         settings.PAGE_CACHE_SECONDS = 0
+
+    @pytest.fixture(autouse=True)
+    def navigation_kept(self, stories):
+        # Kept since an earlier page: a cold cache costs the one query once
+        # (TestNavigation).
+        page_cache.navigation_sections()
 
     # Lists of stories read their authors in one query more; the sitemap index counts
     # two per kind of entity; the articles' sitemap reads the pictures its stories show.
@@ -804,11 +843,13 @@ class TestFixedQueries:
             ("/places/", 1),
             ("/sources/", 1),
             ("/authors/", 1),
+            ("/sections/", 1),
             ("/corrections/", 1),
             ("/search/?q=story", 3),
-            ("/sitemap.xml", 10),
+            ("/sitemap.xml", 12),
             ("/sitemap-articles.xml", 3),
             ("/sitemap-authors.xml", 2),
+            ("/sitemap-sections.xml", 2),
             ("/news-sitemap.xml", 1),
         ],
     )
@@ -816,15 +857,97 @@ class TestFixedQueries:
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200
 
-    @pytest.mark.parametrize("kind", ["place", "person", "source", "author"])
+    @pytest.mark.parametrize("kind", [kind.name for kind in kinds.KINDS])
     def test_entity_pages_and_feeds(self, client, django_assert_max_num_queries, stories, kind):
         entity = stories[kind]
         with django_assert_max_num_queries(3):
             assert client.get(entity.get_absolute_url()).status_code == 200
         with django_assert_max_num_queries(5):
             assert client.get(f"{entity.get_absolute_url()}feed/").status_code == 200
+        with django_assert_max_num_queries(5):
+            assert client.get(f"{entity.get_absolute_url()}feed/atom/").status_code == 200
 
     def test_article_page(self, client, django_assert_max_num_queries, stories):
         article = Article.objects.public().first()
         with django_assert_max_num_queries(6):
             assert client.get(article.get_absolute_url()).status_code == 200
+
+
+class TestSections:
+    def test_a_section_page_lists_its_public_stories_newest_first(self, client):
+        politics = SectionFactory(name="Politics", description="Parliament and the ministries.")
+        older = ArticleFactory(public=True, section=politics, headline="Older vote")
+        newer = ArticleFactory(
+            public=True,
+            section=politics,
+            headline="Newer vote",
+            published_at=older.published_at + timedelta(minutes=5),
+        )
+        ArticleFactory(public=True, section=SectionFactory(), headline="Elsewhere")
+        ArticleFactory(public=True, headline="Filed nowhere")
+        response = client.get("/sections/politics/")
+        assert response.status_code == 200
+        assert list(response.context["articles"]) == [newer, older]
+        assert "Parliament and the ministries." in response.text
+        assert 'href="/sections/politics/feed/atom/"' in response.text
+
+    def test_a_section_page_is_paged_like_the_home_page(self, client):
+        section = SectionFactory()
+        ArticleFactory.create_batch(21, public=True, section=section)
+        first = client.get(section.get_absolute_url())
+        assert len(first.context["articles"]) == 20
+        assert len(client.get(f"{section.get_absolute_url()}?page=2").context["articles"]) == 1
+
+    def test_an_unknown_section_is_not_found(self, client):
+        assert client.get("/sections/no-such-section/").status_code == 404
+        assert client.get("/sections/no-such-section/feed/").status_code == 404
+        assert client.get("/sections/no-such-section/feed/atom/").status_code == 404
+
+    def test_teasers_and_the_story_name_its_section(self, client):
+        economy = SectionFactory(name="Economy")
+        article = ArticleFactory(public=True, section=economy)
+        label = '<p class="section-label"><a href="/sections/economy/">Economy</a></p>'
+        assert label in client.get("/").text
+        assert label in client.get(article.get_absolute_url()).text
+
+    def test_the_navigation_lists_the_sections_in_their_order(self, client):
+        SectionFactory(name="World", position=4)
+        SectionFactory(name="Politics", position=1)
+        SectionFactory(name="Economy", position=2)
+        nav = re.search(r'<nav aria-label="Sections">(.*?)</nav>', client.get("/").text, re.S)
+        names = re.findall(r'<a href="/sections/[^"]+/">([^<]+)</a>', nav.group(1))
+        assert names == ["Politics", "Economy", "World"]
+
+    def test_hostile_names_stay_text(self, client):
+        section = SectionFactory(
+            name='<script>alert("x")</script>', description="<img src=x onerror=alert(1)>"
+        )
+        ArticleFactory(public=True, section=section)
+        for url in ["/", section.get_absolute_url(), "/sections/"]:
+            body = client.get(url).text
+            assert "<script>alert" not in body, url
+            assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body, url
+        assert "<img src=x" not in client.get(section.get_absolute_url()).text
+        feed = client.get(f"{section.get_absolute_url()}feed/").content.decode()
+        assert "<script>" not in feed
+
+
+class TestNavigation:
+    def test_it_costs_one_query_on_a_cold_cache_and_none_after(
+        self, client, django_assert_num_queries, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 0
+        SectionFactory.create_batch(5)
+        with django_assert_num_queries(1):
+            assert len(page_cache.navigation_sections()) == 5
+        with django_assert_num_queries(0):
+            assert len(page_cache.navigation_sections()) == 5
+
+    def test_a_changed_section_shows_at_once(self, client):
+        section = SectionFactory(name="Regions")
+        assert "Regions" in client.get("/corrections/").text
+        section.name = "Region"
+        section.save()
+        assert ">Region</a>" in client.get("/corrections/").text
+        section.delete()
+        assert ">Region</a>" not in client.get("/corrections/").text

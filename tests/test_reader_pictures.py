@@ -23,6 +23,7 @@ from tests.factories import (
     ImageFactory,
     PersonFactory,
     PlaceFactory,
+    SectionFactory,
     SourceFactory,
 )
 from tests.pictures import photo, upload
@@ -333,11 +334,22 @@ class TestQueriesAreFixed:
     @pytest.mark.parametrize("kind", kinds.KINDS, ids=lambda kind: kind.name)
     def test_entity_pages(self, client, django_assert_max_num_queries, n, kind):
         factory = {"person": PersonFactory, "place": PlaceFactory}.get(kind.name)
-        factory = factory or {"source": SourceFactory, "author": AuthorFactory}[kind.name]
+        factory = (
+            factory
+            or {
+                "source": SourceFactory,
+                "author": AuthorFactory,
+                "section": SectionFactory,
+            }[kind.name]
+        )
         entity = factory(image=ImageFactory())
-        # A source's stories are those it supplied (and those naming it).
+        # A source's stories are those it supplied (and those naming it); a section's,
+        # those filed in it.
         links = {"source": entity} if kind.name == "source" else {kind.link_field: [entity]}
+        if kind.name == "section":
+            links = {"section": entity}
         stories_with_pictures(n, **links)
+        page_cache.navigation_sections()  # kept since an earlier page, as on a running site
         with django_assert_max_num_queries(LIST_QUERIES):
             page = parse(client.get(entity.get_absolute_url()))
         assert len(of(page, "img")) == min(n, 20) + 1
@@ -362,6 +374,7 @@ class TestQueriesAreFixed:
         article.lead_image = ImageFactory()
         article.save()
         article.places.add(place)
+        page_cache.navigation_sections()  # kept since an earlier page
         with django_assert_max_num_queries(ARTICLE_QUERIES):
             page = parse(client.get(article.get_absolute_url()))
         assert len(of(page, "img")) == n + 1

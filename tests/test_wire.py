@@ -575,3 +575,42 @@ class TestSimilarity:
         assert wire.similarity(a, a) == 1.0
         assert wire.similarity(frozenset(), frozenset()) == 0.0
         assert wire.similarity(a, frozenset()) == 0.0
+
+
+class TestSubjects:
+    def test_ninjs_subject_names(self):
+        story = wire.parse_ninjs(
+            '{"uri": "u", "body_text": "Talks resumed.", "subject": [{"name": " Politics "}, '
+            '{"name": "<b>Economy</b>"}, {"name": "Politics"}, {"code": "x"}, "World", '
+            '{"name": 7}]}'
+        )
+        assert story.subjects == ("Politics", "Economy")
+
+    def test_a_subject_that_is_not_a_list_names_nothing(self):
+        story = wire.parse_ninjs('{"uri": "u", "body_text": "Talks.", "subject": "Politics"}')
+        assert story.subjects == ()
+
+    def test_nitf_tobject_subjects(self):
+        story = wire.parse_nitf(
+            '<nitf><head><tobject tobject.type="news"><tobject.subject '
+            'tobject.subject.refnum="11000000" tobject.subject.type="Politics" '
+            'tobject.subject.matter="Defence"/><tobject.subject tobject.subject.type="World"/>'
+            "</tobject></head><body><body.content><p>Talks resumed.</p></body.content></body>"
+            "</nitf>"
+        )
+        assert story.subjects == ("Politics", "Defence", "World")
+
+    @pytest.mark.parametrize(
+        ("subjects", "expected"),
+        [
+            (("politics",), 1),
+            (("Business",), 2),
+            (("Sport", "ECONOMY", "Politics"), 2),  # the copy's first subject that matches
+            (("Sport",), None),
+            ((), None),
+            (("Polit",), None),  # whole names only
+        ],
+    )
+    def test_propose_section_by_name_or_alias(self, subjects, expected):
+        sections = [(1, ["Politics", "Government"]), (2, ["Economy", "Business"])]
+        assert wire.propose_section(subjects, sections) == expected

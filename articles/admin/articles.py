@@ -17,6 +17,7 @@ from articles.admin.filters import (
     InboxFilter,
     PersonFilter,
     PlaceFilter,
+    SectionFilter,
     SourceFilter,
     StatusFilter,
     WrittenByFilter,
@@ -48,6 +49,7 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
         StatusFilter,
         WrittenByFilter,
         "headline_needs_review",
+        SectionFilter,
         SourceFilter,
         AuthorFilter,
         PlaceFilter,
@@ -75,6 +77,7 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
             {
                 "classes": ["desk-side"],
                 "fields": [
+                    "section",
                     "authors",
                     "source",
                     "dateline",
@@ -154,7 +157,7 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
         return RequestForm
 
     def save_model(self, request, obj, form, change):
-        links = {kind.link_field: form.cleaned_data[kind.link_field] for kind in kinds.KINDS}
+        links = {kind.link_field: form.cleaned_data[kind.link_field] for kind in kinds.LINKED}
         if change:
             editorial.edit(
                 obj,
@@ -176,7 +179,7 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
     def report_links_added(self, request, article, chosen):
         added = [
             f"{entity.name} ({kind.model._meta.verbose_name})"
-            for kind in kinds.KINDS
+            for kind in kinds.LINKED
             for entity in getattr(article, kind.link_field).exclude(
                 pk__in=[entity.pk for entity in chosen[kind.link_field]]
             )

@@ -1,4 +1,4 @@
-"""Sources, people, places and authors: found by name or alias, each with its number of
+"""Sources, people, places, authors and sections: found by name or alias, each with its number of
 stories."""
 
 from django.contrib import admin
@@ -10,7 +10,7 @@ from articles import kinds
 from articles.admin.images import ChoosesPictures
 from articles.admin.pagination import CappedCountPaginator
 from articles.admin.widgets import DESK_SCRIPT
-from articles.models import Article, Author, Person, Place, Source
+from articles.models import Article, Author, Person, Place, Section, Source
 
 
 def article_count(through, column):
@@ -19,6 +19,18 @@ def article_count(through, column):
         through.objects.filter(**{column: OuterRef("pk")})
         .order_by()
         .values(column)
+        .annotate(n=Count("*"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def filed_count(field):
+    """Stories whose foreign key ``field`` holds each listed row, counted for the page's rows."""
+    return Subquery(
+        Article.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
         .annotate(n=Count("*"))
         .values("n"),
         output_field=IntegerField(),
@@ -64,14 +76,7 @@ class SourceAdmin(EntityAdmin):
     def get_queryset(self, request):
         # A source's stories are those it supplied (the byline's agency).
         return admin.ModelAdmin.get_queryset(self, request).annotate(
-            story_count=Subquery(
-                Article.objects.filter(source=OuterRef("pk"))
-                .order_by()
-                .values("source")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=IntegerField(),
-            )
+            story_count=filed_count("source")
         )
 
 
@@ -92,3 +97,18 @@ class PlaceAdmin(EntityAdmin):
 class AuthorAdmin(EntityAdmin):
     list_display = ["name", "title", "user", "stories"]
     list_select_related = ["user"]
+
+
+@admin.register(Section)
+class SectionAdmin(EntityAdmin):
+    list_display = ["name", "position", "slug", "stories"]
+    list_editable = ["position"]
+    # The navigation's order, as readers see it.
+    ordering = ["position", "name", "id"]
+    fields = ["name", "slug", "position", "description", "aliases", "image"]
+
+    def get_queryset(self, request):
+        # A section's stories are those filed in it.
+        return admin.ModelAdmin.get_queryset(self, request).annotate(
+            story_count=filed_count("section")
+        )

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count, Subquery
 
 from articles import kinds
-from articles.models import Article, Source, Status, WireItem
+from articles.models import Article, Section, Source, Status, WireItem
 
 POPULAR_TIMEOUT = 600  # seconds; the ten most-linked entities barely move
 # "Most linked" means in the newest stories: what is in the news now, and a
@@ -118,6 +118,20 @@ class SourceFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
             return queryset.filter(source_id=self.value())
+        return queryset
+
+
+class SectionFilter(admin.SimpleListFilter):
+    """The section a story is filed in: sections are few, so all of them, in their order."""
+
+    title = parameter_name = kinds.SECTION.name
+
+    def lookups(self, request, model_admin):
+        return list(Section.objects.for_navigation().values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(section_id=self.value())
         return queryset
 
 

@@ -37,6 +37,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "byline",
             "lead_image",
+            "section",
             "authors",
             "source",
             "dateline",

@@ -66,7 +66,7 @@ def links_of(article):
     The links must be prefetched (``with_links``, ``with_article_links``).
     """
     linked = []
-    for kind in kinds.KINDS:
+    for kind in kinds.LINKED:
         entities = list(getattr(article, kind.link_field).all())
         if entities:
             url_name = f"admin:articles_{kind.model._meta.model_name}_change"

@@ -4,7 +4,7 @@ Only standard properties: ``uri`` (required; the article's API address, which
 survives slug changes), ``version`` as a string, dates in RFC 3339, entity
 ``uri``s as absolute addresses (Wikidata's when known). ninjs has no property
 for authors: they are ``people`` with ``rel`` "author", and ``by`` is the
-story's credit line.
+story's credit line. Its section is its one ``subject``, with rel "section".
 
 Pictures are ``associations`` (ninjs 2.x: a list, each with its ``name``): the lead
 image as "featureimage", the body's others as "picture-1", "picture-2"…, each with
@@ -128,6 +128,9 @@ class NinjsArticleSerializer(serializers.BaseSerializer):
                 _entity(s, request, "mentioned") for s in article.mentioned_sources.all()
             ],
         }
+        if article.section:
+            # The part of the paper it runs in, as ninjs 2 names a story's topics.
+            data["subject"] = [_entity(article.section, request, "section")]
         descriptions = []
         if article.summary:
             descriptions.append(

@@ -3,7 +3,17 @@ no rules (those are on the models)."""
 
 from rest_framework import serializers
 
-from articles.models import Article, Author, Correction, Image, Person, Place, Rendition, Source
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    Image,
+    Person,
+    Place,
+    Rendition,
+    Section,
+    Source,
+)
 from articles.models.articles import ArticleRemoval
 from articles.models.base import address
 
@@ -139,6 +149,7 @@ class ImageRef(serializers.PrimaryKeyRelatedField):
 class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The public page (once public).")
     api_url = serializers.SerializerMethodField(help_text="This article in the API.")
+    section = EntityRef(queryset=Section.objects.all(), required=False, allow_null=True)
     authors = EntityRef(queryset=Author.objects.all(), many=True, required=False)
     source = EntityRef(queryset=Source.objects.all(), required=False, allow_null=True)
     people = EntityRef(queryset=Person.objects.all(), many=True, required=False)
@@ -183,6 +194,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "body_text",
             "word_count",
             "byline",
+            "section",
             "authors",
             "source",
             "people",
@@ -285,6 +297,17 @@ class PersonSerializer(EntitySerializer):
             "wikidata_id",
             "article_count",
         ]
+        extra_kwargs = {"slug": {"required": False}}
+
+
+class SectionSerializer(EntitySerializer):
+    article_count = serializers.IntegerField(
+        source="story_count", read_only=True, help_text="Public articles filed in it."
+    )
+
+    class Meta:
+        model = Section
+        fields = ["id", "slug", "name", "aliases", "description", "position", "article_count"]
         extra_kwargs = {"slug": {"required": False}}
 
 

@@ -39,6 +39,7 @@ from articles.api.serializers import (
     PersonSerializer,
     PlaceSerializer,
     RemovalPageSerializer,
+    SectionSerializer,
     SourceSerializer,
     WirePictureSerializer,
     WireResultSerializer,
@@ -52,6 +53,7 @@ from articles.models import (
     Image,
     Person,
     Place,
+    Section,
     Source,
 )
 
@@ -263,7 +265,7 @@ class EntityViewSet(viewsets.ModelViewSet):
     kind = None
 
     def get_queryset(self):
-        return self.kind.model.objects.with_story_counts().order_by("name", "id")
+        return self.kind.model.objects.with_story_counts().order_by(*self.kind.model._meta.ordering)
 
     def perform_create(self, serializer):
         serializer.save()
@@ -301,7 +303,13 @@ class AuthorViewSet(EntityViewSet):
 
 
 # One per kind (api/urls.py routes them at the kind's plural).
-ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet, AuthorViewSet)
+class SectionViewSet(EntityViewSet):
+    kind = kinds.SECTION
+    queryset = Section.objects.none()
+    serializer_class = SectionSerializer
+
+
+ENTITY_VIEWSETS = (PersonViewSet, PlaceViewSet, SourceViewSet, AuthorViewSet, SectionViewSet)
 
 
 # A picture's description fields besides the file come with it in the same form.

@@ -27,6 +27,7 @@ from articles.models.entities import (
     Person,
     Place,
     PlaceKind,
+    Section,
     Source,
     SourceKind,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Rendition",
     "SlugRedirect",
     "SluggedModel",
+    "Section",
     "Source",
     "SourceKind",
     "Status",

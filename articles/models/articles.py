@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from articles import bodies, kinds, responsive, text
 from articles.models.base import SLUG_BASE_LENGTH, SluggedModel, slug_address
-from articles.models.entities import Author, Person, Place, Source
+from articles.models.entities import Author, Person, Place, Section, Source
 from articles.models.images import Image, Rendition
 from articles.slugs import slugify_text
 
@@ -196,7 +196,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "dateline").prefetch_related(
             *(
                 Prefetch(kind.link_field, queryset=kind.model.objects.only("id", "slug", "name"))
-                for kind in kinds.KINDS
+                for kind in kinds.LINKED
             )
         )
 
@@ -216,6 +216,7 @@ class ArticleQuerySet(models.QuerySet):
         *("id", "slug", "headline", "summary", "status", "published_at", "updated_at"),
         *("source__id", "source__slug", "source__name"),
         *("dateline__id", "dateline__slug", "dateline__name"),
+        *("section__id", "section__slug", "section__name"),
     )
 
     def for_listing(self):
@@ -236,7 +237,7 @@ class ArticleQuerySet(models.QuerySet):
     def _teasers(self, renditions, *, fields=(), image_fields=TEASER_IMAGE_FIELDS):
         image = "lead_image__source" if "lead_image__source__id" in image_fields else "lead_image"
         return (
-            self.select_related("source", "dateline", image)
+            self.select_related("source", "dateline", "section", image)
             .only(*self.LISTING_FIELDS, *fields, *image_fields)
             .prefetch_related(
                 Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
@@ -267,7 +268,9 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         """What a story's page shows: its authors, links, dateline, source, corrections and
         lead image (every rendition: the page, its share card and its structured data)."""
-        return self.select_related("source", "dateline", "lead_image__source").prefetch_related(
+        return self.select_related(
+            "source", "dateline", "section", "lead_image__source"
+        ).prefetch_related(
             "authors",
             "people",
             "places",
@@ -317,7 +320,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         sort_key = Coalesce("published_at", "created_at") if drafts else F("published_at")
         return (
-            self.select_related("source", "dateline")
+            self.select_related("source", "dateline", "section")
             .prefetch_related(
                 Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
                 Prefetch("people", queryset=Person.objects.only("id", "slug", "name")),
@@ -345,12 +348,14 @@ def about_condition(kind, ref):
     Subqueries rather than joins, so a story about two of several entities
     asked for is still one row.
     """
-    inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
-    field = Article._meta.get_field(kind.link_field)
-    links = field.remote_field.through.objects.filter(
-        **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): inner}
-    )
-    condition = Q(Exists(links))
+    condition = Q()
+    if kind.linked:
+        inner = OuterRef(ref) if isinstance(ref, OuterRef) else ref
+        field = Article._meta.get_field(kind.link_field)
+        links = field.remote_field.through.objects.filter(
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): inner}
+        )
+        condition |= Q(Exists(links))
     for name in kind.also_about:
         condition |= Q(**{name: ref})
     return condition
@@ -431,6 +436,16 @@ class Article(SluggedModel):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
+    # PROTECT: a section's stories are moved by an editor, each move a recorded edit,
+    # before the section can go; SET_NULL would unfile them with no history.
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The part of the paper it runs in. Drafts may have none yet.",
+    )
     people = models.ManyToManyField(Person, blank=True, related_name="articles")
     places = models.ManyToManyField(Place, blank=True, related_name="articles")
     mentioned_sources = models.ManyToManyField(
@@ -498,7 +513,7 @@ class Article(SluggedModel):
     # What a save reports as changed (history's comment): the text and the story's place.
     TRACKED_FIELDS = (
         *("headline", "headline_needs_review", "summary", "body", "byline"),
-        *("source", "dateline", "slug", "status", "published_at", "lead_image"),
+        *("section", "source", "dateline", "slug", "status", "published_at", "lead_image"),
     )
 
     class Meta:
@@ -516,6 +531,7 @@ class Article(SluggedModel):
                 name="article_public_idx",
             ),
             models.Index(fields=["source", "-published_at"], name="article_source_idx"),
+            models.Index(fields=["section", "-published_at"], name="article_section_idx"),
             models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
             # The desk's date hierarchy: first and last publication times.

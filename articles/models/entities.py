@@ -279,6 +279,31 @@ class Author(Entity):
     )
 
 
+class SectionQuerySet(EntityQuerySet):
+    def for_navigation(self):
+        """The site's navigation: every section in the desk's order, names and addresses."""
+        return self.order_by("position", "name", "id").only("id", "slug", "name")
+
+
+class Section(Entity):
+    """A part of the paper (Politics, Economy...): a story is filed in one at most.
+
+    Its aliases are the names agencies' subject codes use for it ("Business" for
+    Economy), so the wire desk can propose it; they are never looked for in the text.
+    """
+
+    description = models.TextField(blank=True, help_text="A sentence or two for its page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Its place in the site's navigation: lower comes first."
+    )
+
+    objects = EntityManager.from_queryset(SectionQuerySet)()
+
+    class Meta(Entity.Meta):
+        ordering = ["position", "name", "id"]
+        indexes = [models.Index(fields=["position", "name"], name="section_navigation_idx")]
+
+
 class PlaceQuerySet(EntityQuerySet):
     def for_page(self):
         # Up to the region of a district's city: the parent chain in one query.

@@ -80,7 +80,7 @@ class WireItemQuerySet(models.QuerySet):
                     f"article__{kind.link_field}",
                     queryset=kind.model.objects.only("id", "slug", "name"),
                 )
-                for kind in kinds.KINDS
+                for kind in kinds.LINKED
             )
         )
 
