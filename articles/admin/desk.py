@@ -45,6 +45,12 @@ def update_diff(article, item):
     return diffs.word_diff(article.body_text, item.body_text)
 
 
+def desk_view(model_admin, function, *, post=False):
+    """``function`` as one of ``model_admin``'s own views: staff only, POST only if ``post``."""
+    wrapped = require_POST(function) if post else function
+    return model_admin.admin_site.admin_view(wrapped)
+
+
 class DeskViews:
     """Mixed into ArticleAdmin: the URLs and views of the editors' desk."""
 
@@ -52,8 +58,7 @@ class DeskViews:
 
     def get_urls(self):
         def view(function, *, post=False):
-            wrapped = require_POST(function) if post else function
-            return self.admin_site.admin_view(wrapped)
+            return desk_view(self, function, post=post)
 
         info = "articles_article"
         return [

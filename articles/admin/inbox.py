@@ -10,10 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 
 from articles import editorial, intake, kinds, wire
-from articles.admin.desk import update_diff
+from articles.admin.desk import desk_view, update_diff
 from articles.admin.forms import PASTED, WireInboxForm
 from articles.models import AlreadyHandled, Article, WireItem
 
@@ -85,8 +84,7 @@ class WireInbox:
 
     def get_urls(self):
         def view(function, *, post=False):
-            wrapped = require_POST(function) if post else function
-            return self.admin_site.admin_view(wrapped)
+            return desk_view(self, function, post=post)
 
         info = "articles_article"
         return [
