@@ -1,5 +1,5 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-the authors who write them and the pictures they show.
+the authors who write them, the pictures they show and the site's own pages.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -32,6 +32,7 @@ from articles.models.entities import (
     SourceKind,
 )
 from articles.models.images import Image, ImageQuerySet, Rendition
+from articles.models.site_pages import SitePage, SitePageQuerySet
 from articles.models.wire_items import (
     AlreadyHandled,
     Handled,
@@ -60,6 +61,8 @@ __all__ = [
     "PlaceKind",
     "Presence",
     "Rendition",
+    "SitePage",
+    "SitePageQuerySet",
     "SlugRedirect",
     "SluggedModel",
     "Section",
