@@ -15,6 +15,9 @@ class SitePageForm(forms.ModelForm):
         fields = ["title", "slug", "description", "body", "footer_position", "published"]
         # The story's editor, writing the same format; SitePage.save cleans it whatever sent it.
         widgets = {"body": BodyEditor()}
+        help_texts = {
+            "slug": "Its address on the site, /<slug>/. Left blank, it is made from the title."
+        }
 
 
 @admin.register(SitePage)
