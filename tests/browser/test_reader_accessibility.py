@@ -28,6 +28,8 @@ READER_PAGES = [
     "/search/?q=Iskander",
     "/search/?q=xylophone",
     "/corrections/",
+    "/about/",
+    "/corrections-policy/",
 ]
 
 
