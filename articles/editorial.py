@@ -33,7 +33,7 @@ from django.utils import timezone
 from articles import bodies, history, kinds, linking, pictures, reader_html
 from articles.models import Article, FrontBlock, FrontPage, FrontPin, Handled, Status, WireOutcome
 from articles.models.articles import ACTIONS
-from articles.models.front import check_arrangement
+from articles.models.front import check_blocks, check_pins
 
 ADD_PERMISSION = "articles.add_article"
 DELETE_PERMISSION = "articles.delete_article"
@@ -221,7 +221,8 @@ def arrange_front(*, by, expected_version, lead=None, lead_until=None, top=(), b
     top, blocks = list(top), list(blocks)
     with transaction.atomic():
         front = FrontPage.current()
-        check_arrangement(lead=lead, lead_until=lead_until, top=top, blocks=blocks, front=front)
+        check_pins(lead=lead, lead_until=lead_until, top=top, pinned=front.pinned_ids())
+        check_blocks(blocks)
         before = history.describe_front(front)
         front.claim(expected_version)
         front.lead, front.lead_until = lead, lead_until if lead is not None else None

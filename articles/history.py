@@ -81,8 +81,11 @@ def describe_front(front):
 
 def front_comment(before, after):
     """One sentence for the front's history: "Lead: “…”; top stories: “…”, “…”."."""
-    parts = [f"{part.capitalize()}: {after[part]}" for part in after if before[part] != after[part]]
-    return "; ".join(parts) + "." if parts else "Saved without changes."
+    parts = [f"{part}: {after[part]}" for part in after if before[part] != after[part]]
+    if not parts:
+        return "Saved without changes."
+    sentence = "; ".join(parts)
+    return f"{sentence[0].upper()}{sentence[1:]}."
 
 
 def front_versions():

@@ -86,9 +86,11 @@ class FrontPage(models.Model):
             raise EditConflict(FrontPage.objects.select_related("updated_by").get(pk=self.pk))
         self.version = expected_version + 1
 
-    def lead_in_force(self, now=None):
-        now = now or timezone.now()
-        return self.lead_id is not None and (self.lead_until is None or self.lead_until > now)
+    def pinned_ids(self):
+        """The stories pinned as stored (not as a form may have changed this copy)."""
+        lead = FrontPage.objects.filter(pk=self.pk).values_list("lead_id", flat=True)
+        pins = FrontPin.objects.filter(front_id=self.pk).values_list("article_id", flat=True)
+        return {pk for pk in (*lead, *pins) if pk is not None}
 
 
 class FrontPinQuerySet(models.QuerySet):
@@ -145,19 +147,19 @@ class FrontBlock(models.Model):
         return str(self.section)
 
 
-def check_arrangement(*, lead, lead_until, top, blocks, front, now=None):
-    """Refuse an arrangement that would not show what the editor meant, saying why.
+def check_pins(*, lead, lead_until, top, pinned, now=None):
+    """Refuse pins that would not show what the editor meant, saying why.
 
-    ``top`` is [(story, until)] in order, ``blocks`` [sections] in order. Only a
-    published story (public, or scheduled) can be newly pinned: a draft would be a pin
-    readers never see. A story already pinned may have left publication since; its pin
-    stays, shown again if it returns. An end already past is a mistake, not a pin.
+    ``top`` is [(story, until)] in order; ``pinned`` the ids of the stories pinned
+    now (``FrontPage.pinned_ids``). Only a published story (public, or scheduled) can
+    be newly pinned: a draft would be a pin readers never see. A story already pinned
+    may have left publication since; its pin stays, and shows again if it returns.
+    An end already past is a mistake, not a pin.
     """
     now = now or timezone.now()
-    pinned = {pin.article_id for pin in front.pins.all()} | {front.lead_id}
-    errors = []
     stories = [(lead, lead_until)] if lead is not None else []
     stories += list(top)
+    errors = []
     for article, until in stories:
         if article.pk not in pinned and article.status != Status.PUBLISHED:
             errors.append(
@@ -170,9 +172,13 @@ def check_arrangement(*, lead, lead_until, top, blocks, front, now=None):
         errors.append("A story can be on the front once: as the lead or as one top story.")
     if len(top) > MAX_PINS:
         errors.append(f"At most {MAX_PINS} top stories can be pinned.")
-    if len({section.pk for section in blocks}) != len(blocks):
-        errors.append("Each section can have one block.")
-    if len(blocks) > MAX_BLOCKS:
-        errors.append(f"At most {MAX_BLOCKS} section blocks.")
     if errors:
         raise ValidationError(errors)
+
+
+def check_blocks(blocks):
+    """``blocks`` (sections, in order): each section once, and not too many."""
+    if len({section.pk for section in blocks}) != len(blocks):
+        raise ValidationError("Each section can have one block.")
+    if len(blocks) > MAX_BLOCKS:
+        raise ValidationError(f"At most {MAX_BLOCKS} section blocks.")
