@@ -13,6 +13,9 @@ remember to:
 - cached public pages again when a picture is described, re-cropped or deleted: its
   alt text, caption, credit and renditions are on the pages of the published stories
   and the entities showing it (a picture just uploaded, or only drafts show, is on none);
+- the front page (``page_cache.scope_changed("front")``), and no other page, when its
+  arrangement changes: the lead, a pin or a block (a story or section deleted
+  takes its pins and blocks with it);
 - each process's gazetteer (``linking``): an entity created, renamed, given
   new aliases or deleted;
 - the reader HTML of the stories showing a picture (``reader_html``), which copies
@@ -27,7 +30,16 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import kinds, linking, page_cache, reader_html
-from articles.models import Article, Correction, Image, Section, Status
+from articles.models import (
+    Article,
+    Correction,
+    FrontBlock,
+    FrontPage,
+    FrontPin,
+    Image,
+    Section,
+    Status,
+)
 
 
 def reaches_readers(article, *, created=False):
@@ -73,6 +85,10 @@ def entity_deleted(sender, **kwargs):
 
 def section_changed(sender, **kwargs):
     page_cache.sections_changed()
+
+
+def front_changed(sender, **kwargs):
+    page_cache.scope_changed(page_cache.FRONT)
 
 
 def picture_saved(sender, instance, created, **kwargs):
@@ -121,6 +137,9 @@ def connect():
     # Every page's navigation lists the sections.
     post_save.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
     post_delete.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
+    for model in (FrontPage, FrontPin, FrontBlock):
+        post_save.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
+        post_delete.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
     for kind in kinds.LINKED:
         links = getattr(Article, kind.link_field).through
         m2m_changed.connect(links_changed, sender=links, dispatch_uid=f"links-{kind.name}")

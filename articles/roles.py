@@ -32,6 +32,8 @@ ROLES = {
         ],
         "publish_article",
         "edit_any_article",
+        # The front page: one arrangement, changed (never added or deleted) by editors.
+        *("change_frontpage", "view_frontpage"),
     ],
     # A trusted partner's API token: published stories before their time.
     "Partner": ["view_embargoed"],

@@ -1,5 +1,6 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-the authors who write them and the pictures they show.
+the authors who write them, the pictures they show and the front page that
+arranges them.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -17,6 +18,7 @@ from articles.models.articles import (
     Audience,
     Correction,
     EditConflict,
+    Flag,
     Status,
 )
 from articles.models.base import SLUG_MAX_LENGTH, SluggedModel, SlugRedirect
@@ -31,6 +33,7 @@ from articles.models.entities import (
     Source,
     SourceKind,
 )
+from articles.models.front import FrontBlock, FrontPage, FrontPin
 from articles.models.images import Image, ImageQuerySet, Rendition
 from articles.models.wire_items import (
     AlreadyHandled,
@@ -52,6 +55,10 @@ __all__ = [
     "Correction",
     "EditConflict",
     "Entity",
+    "Flag",
+    "FrontBlock",
+    "FrontPage",
+    "FrontPin",
     "Handled",
     "Image",
     "ImageQuerySet",
