@@ -1,5 +1,6 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-the authors who write them and the pictures they show.
+the authors who write them, the pictures they show and the rules that file wire
+stories in sections.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -32,6 +33,7 @@ from articles.models.entities import (
     SourceKind,
 )
 from articles.models.images import Image, ImageQuerySet, Rendition
+from articles.models.section_rules import SectionRule
 from articles.models.wire_items import (
     AlreadyHandled,
     Handled,
@@ -63,6 +65,7 @@ __all__ = [
     "SlugRedirect",
     "SluggedModel",
     "Section",
+    "SectionRule",
     "Source",
     "SourceKind",
     "Status",
