@@ -6,6 +6,7 @@ Self-contained, as 0021 is: the permissions as they were when this migration was
 added to the groups as they stand.
 """
 
+import django.core.validators
 import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
@@ -60,6 +61,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=0,
                         help_text="Lower comes first: the first rule a story matches files it.",
+                        validators=[django.core.validators.MaxValueValidator(32767)],
                     ),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

@@ -9,6 +9,7 @@ section and with its entity.
 import functools
 import operator
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -68,7 +69,10 @@ class SectionRule(models.Model):
         related_name="section_rules",
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower comes first: the first rule a story matches files it."
+        default=0,
+        # The column's range on every database (SQLite's would take any integer).
+        validators=[MaxValueValidator(32767)],
+        help_text="Lower comes first: the first rule a story matches files it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
