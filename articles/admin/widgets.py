@@ -1,9 +1,11 @@
-"""The desk's own widgets: the body editor and the picture chooser."""
+"""The desk's own widgets: the body editor, the picture chooser and an autocomplete for
+inline rows."""
 
 import json
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -77,3 +79,29 @@ class PictureChooser(AutocompleteSelect):
             },
         )
         return mark_safe(select + preview)  # both rendered by templates, escaped there
+
+
+class RowAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete for a row of an inline: the choice it shows is the one
+    read with the row (``chosen``), where Django's reads it again, a query per row."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        # A form sent back with a value that is no key ("1 OR 1=1") shows no choice,
+        # where Django's would fail to look it up.
+        value = [v for v in value if self.is_key(v)]
+        wanted = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.chosen is None or wanted != {str(self.chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.chosen)
+        options.append(self.create_option(name, self.chosen.pk, label, wanted, len(options)))
+        return [(None, options, 0)]
+
+    def is_key(self, value):
+        try:
+            self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return True
