@@ -21,13 +21,21 @@ ROLES = {
         "view_article",
         "view_correction",
         *[f"view_{model}" for model in ENTITY_MODELS],
+        "view_sectionrule",
         # Reporters bring pictures with their stories, and describe them.
         *("add_image", "change_image", "view_image"),
     ],
     "Editor": [
         *[
             f"{action}_{model}"
-            for model in ["article", "correction", "wireitem", "image", *ENTITY_MODELS]
+            for model in [
+                "article",
+                "correction",
+                "wireitem",
+                "image",
+                *ENTITY_MODELS,
+                "sectionrule",
+            ]
             for action in ("add", "change", "delete", "view")
         ],
         "publish_article",

@@ -298,6 +298,8 @@ class TestEntities:
             {
                 **{"name": "Society", "slug": "", "position": "5"},
                 **{"description": "People's lives.", "aliases": "[]", "image": ""},
+                # Its rules (none yet), as the form's inline sends them.
+                **{"rules-TOTAL_FORMS": "0", "rules-INITIAL_FORMS": "0"},
             },
         )
         assert response.status_code == 302

@@ -10,7 +10,16 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageStat
 
 from articles import editorial, imaging
-from articles.models import Article, Image, Person, Place, Section, Source, Status
+from articles.models import (
+    Article,
+    Image,
+    Person,
+    Place,
+    Section,
+    SectionRule,
+    Source,
+    Status,
+)
 from tests.factories import ImageFactory
 from tests.helpers import ROOT
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
@@ -48,6 +57,15 @@ def test_seed_sections_are_the_papers_in_their_order(seed):
     ]
 
 
+def test_seed_files_the_ministrys_stories_in_politics(seed):
+    rule = SectionRule.objects.get()
+    assert (rule.section.slug, rule.kind.name, rule.entity.slug) == (
+        "politics",
+        "source",
+        "ministry-of-defense-of-azerbaijan",
+    )
+
+
 def test_seed_entities_carry_their_facts(seed):
     trend = Source.objects.get(slug="trend")
     assert "Trend" in trend.aliases
@@ -70,11 +88,11 @@ def test_seed_entities_carry_their_facts(seed):
 
 
 def test_loading_twice_duplicates_nothing(seed):
-    models = (Article, Source, Person, Place, Section)
+    models = (Article, Source, Person, Place, Section, SectionRule)
     counts = [model.objects.count() for model in models]
     call_command("load_seed", stdout=io.StringIO())
     assert [model.objects.count() for model in models] == counts
-    assert counts == [1, 2, 1, 9, 5]
+    assert counts == [1, 2, 1, 9, 5, 1]
     assert Article.objects.get().places.count() == 8
 
 
@@ -97,7 +115,7 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     assert (stored.byline, stored.version) == ("By the desk", version)
     assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
     assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
-    assert "1 created, 17 already there" in out.getvalue()
+    assert "1 created, 18 already there" in out.getvalue()
 
 
 SEED_PICTURE = ROOT / "fixtures" / "pictures" / "baku.jpg"

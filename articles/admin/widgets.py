@@ -1,4 +1,5 @@
-"""The desk's own widgets: the body editor and the picture chooser."""
+"""The desk's own widgets: the body editor, the picture chooser and an autocomplete for
+inline rows."""
 
 import json
 
@@ -116,3 +117,19 @@ class PictureChooser(KeyedAutocompleteSelect):
             },
         )
         return mark_safe(select + preview)  # both rendered by templates, escaped there
+
+
+class RowAutocomplete(KeyedAutocompleteSelect):
+    """The admin's autocomplete for a row of an inline: the choice it shows is the one
+    read with the row (``chosen``), where Django's reads it again, a query per row."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        wanted = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.chosen is None or wanted != {str(self.chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.chosen)
+        options.append(self.create_option(name, self.chosen.pk, label, wanted, len(options)))
+        return [(None, options, 0)]

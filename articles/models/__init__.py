@@ -1,6 +1,6 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-the authors who write them, the pictures they show and the front page that
-arranges them.
+the authors who write them, the pictures they show, the front page that arranges
+them and the rules that file wire stories in sections.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -35,6 +35,7 @@ from articles.models.entities import (
 )
 from articles.models.front import FrontBlock, FrontPage, FrontPin
 from articles.models.images import Image, ImageQuerySet, Rendition
+from articles.models.section_rules import SectionRule
 from articles.models.wire_items import (
     AlreadyHandled,
     Handled,
@@ -70,6 +71,7 @@ __all__ = [
     "SlugRedirect",
     "SluggedModel",
     "Section",
+    "SectionRule",
     "Source",
     "SourceKind",
     "Status",
