@@ -51,13 +51,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The npm packages: axe-core for the accessibility tests, and the body editor's
-# ProseMirror and esbuild, for checking and rebuilding its built files. Without npm those
-# tests skip (and fail under CI=true).
+# The npm packages: axe-core and Lighthouse for the accessibility and reader-site checks,
+# and the body editor's ProseMirror and esbuild, for checking and rebuilding its built
+# files. Without npm those tests skip (and fail under CI=true).
 NODE_MODULES := node_modules/.package-lock.json
 $(NODE_MODULES): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
-	else echo "npm not found: the accessibility and editor tests will skip (fail under CI=true)"; fi
+	else echo "npm not found: the accessibility, Lighthouse and editor tests will skip (fail under CI=true)"; fi
 
 test: lint $(NODE_MODULES)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

@@ -31,12 +31,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import bodies, history, kinds, linking, pictures, reader_html
-from articles.models import Article, Handled, Status, WireOutcome
+from articles.models import Article, FrontBlock, FrontPage, FrontPin, Handled, Status, WireOutcome
 from articles.models.articles import ACTIONS
+from articles.models.front import check_blocks, check_pins
 
 ADD_PERMISSION = "articles.add_article"
 DELETE_PERMISSION = "articles.delete_article"
 CORRECT_PERMISSION = "articles.add_correction"
+ARRANGE_PERMISSION = "articles.change_frontpage"
 
 
 # Creating ---------------------------------------------------------------------------
@@ -208,6 +210,39 @@ def recover(version, *, by):
     return article
 
 
+# The front page ---------------------------------------------------------------------------
+
+
+def arrange_front(*, by, expected_version, lead=None, lead_until=None, top=(), blocks=()):
+    """Arrange the front in one save: the ``lead`` story (or None: the newest leads) until
+    ``lead_until``, the ``top`` stories as [(story, until)] in order, and the ``blocks``
+    as sections in order. One revision in the front's history, whoever saved it."""
+    _require(by is None or by.has_perm(ARRANGE_PERMISSION), "You may not arrange the front.")
+    top, blocks = list(top), list(blocks)
+    with transaction.atomic():
+        front = FrontPage.current()
+        check_pins(lead=lead, lead_until=lead_until, top=top, pinned=front.pinned_ids())
+        check_blocks(blocks)
+        before = history.describe_front(front)
+        front.claim(expected_version)
+        front.lead, front.lead_until = lead, lead_until if lead is not None else None
+        front.updated_by = by
+        front.save()
+        front.pins.all().delete()
+        FrontPin.objects.bulk_create(
+            FrontPin(front=front, article=article, position=index, until=until)
+            for index, (article, until) in enumerate(top)
+        )
+        front.blocks.all().delete()
+        FrontBlock.objects.bulk_create(
+            FrontBlock(front=front, section=section, position=index)
+            for index, section in enumerate(blocks)
+        )
+        after = history.describe_front(front)
+        history.record(front, by=by, comment=history.front_comment(before, after))
+    return front
+
+
 # Agency updates ---------------------------------------------------------------------------
 
 
@@ -320,6 +355,7 @@ def _edit(
             links=links,
             summary=[*summary, moved, "Correction published" if correction else None],
             moved=moved is not None,
+            corrected=bool(correction),
         )
     return article
 
@@ -339,12 +375,15 @@ def _going_public(article):
     return "Published"
 
 
-def _commit(article, *, by, links=None, new=False, summary=(), moved=False):
+def _commit(article, *, by, links=None, new=False, summary=(), moved=False, corrected=False):
     """Save, link, render and record: the steps every action ends with."""
     article.tidy()  # before comparing: a CRLF the browser sent is not a change
     changed = [] if new else article.changed_fields()
     if moved:
         changed = [name for name in changed if name not in ("status", "published_at")]
+    revised = corrected or any(name in Article.REVISED_FIELDS for name in changed)
+    if revised and not moved and article.is_public:
+        article.revised_at = timezone.now()  # "Updated 14:05" on its page and teasers
     before = {} if new or links is None else _linked(article)
     article.save(force_insert=new and article.pk is not None)
     if links is not None:

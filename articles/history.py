@@ -8,10 +8,11 @@ or a recovery brings back.
 
 import reversion
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from reversion.models import Version
 
 from articles import bodies, diffs, kinds
-from articles.models import Article, Place, Section, Source, Status
+from articles.models import Article, FrontBlock, FrontPage, FrontPin, Place, Section, Source, Status
 
 COMPARED_TEXT = ("headline", "summary", "body", "byline")
 # What each field is called in the history, by the name reversion stores it under.
@@ -27,6 +28,7 @@ FIELD_LABELS = {
     "lead_image_id": "lead picture",
     "slug": "slug",
     "status": "status",
+    "flag": "breaking/developing flag",
     "published_at": "publication time",
     **{
         kind.link_field: Article._meta.get_field(kind.link_field).verbose_name
@@ -45,6 +47,11 @@ def register():
     # Rejections are linking's bookkeeping, not part of the story's history.
     if not reversion.is_registered(Article):
         reversion.register(Article, exclude=kinds.rejected_fields())
+    # The front is recorded whole: its lead, pins and blocks, as one revision a save.
+    if not reversion.is_registered(FrontPage):
+        reversion.register(FrontPin)
+        reversion.register(FrontBlock)
+        reversion.register(FrontPage, follow=("pins", "blocks"))
 
 
 def record(article, *, by, comment):
@@ -53,6 +60,41 @@ def record(article, *, by, comment):
         reversion.set_user(by)
         reversion.set_comment(comment)
         reversion.add_to_revision(article)
+
+
+def _until(moment):
+    return f" (until {timezone.localtime(moment):%d %b %H:%M})" if moment else ""
+
+
+def describe_front(front):
+    """The front's arrangement in words, part by part, as its history compares it."""
+    lead = f"“{front.lead.headline}”{_until(front.lead_until)}" if front.lead_id else "the newest"
+    pins = front.pins.select_related("article").order_by("position", "id")
+    blocks = front.blocks.select_related("section").order_by("position", "id")
+    return {
+        "lead": lead,
+        "top stories": ", ".join(f"“{pin.article.headline}”{_until(pin.until)}" for pin in pins)
+        or "the newest",
+        "section blocks": ", ".join(block.section.name for block in blocks) or "none",
+    }
+
+
+def front_comment(before, after):
+    """One sentence for the front's history: "Lead: “…”; top stories: “…”, “…”."."""
+    parts = [f"{part}: {after[part]}" for part in after if before[part] != after[part]]
+    if not parts:
+        return "Saved without changes."
+    sentence = "; ".join(parts)
+    return f"{sentence[0].upper()}{sentence[1:]}."
+
+
+def front_versions():
+    """The front's revisions, newest first, with who made them."""
+    return (
+        Version.objects.get_for_model(FrontPage)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
 
 
 def label(name):

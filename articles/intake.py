@@ -32,6 +32,7 @@ from articles.models import (
     Article,
     EditConflict,
     Section,
+    SectionRule,
     Source,
     SourceKind,
     Status,
@@ -39,6 +40,7 @@ from articles.models import (
     WireItem,
     WireOutcome,
 )
+from articles.models.section_rules import RULE_KINDS
 
 # How many near-duplicate candidates a new copy is compared with; band keys are
 # selective, so real candidates are a handful even in a large archive.
@@ -387,6 +389,22 @@ def proposed_section(subjects):
     return wire.propose_section(subjects, [(s.pk, s.names) for s in sections])
 
 
+def ruled_section(article):
+    """The section of the first rule (by position) naming an entity the new draft is
+    about: one its text names (what linking will link it to), its supplying source or
+    its dateline (``kinds.Kind.also_about``). One query, however many rules there are.
+
+    Read before the draft is saved, so its first revision has it filed; ``article``
+    is tidied (its body's text is what linking reads).
+    """
+    about = linking.found_links(article)  # a new draft's links: all that its text names
+    for kind in RULE_KINDS:
+        for name in kind.also_about:
+            if (pk := getattr(article, f"{name}_id")) is not None:
+                about[kind.name].add(pk)
+    return SectionRule.objects.matching(about).values_list("section_id", flat=True).first()
+
+
 def _create_draft(story, item, *, credits, by, taken=()):
     usable = [picture for picture in taken if picture.image is not None]
     # The copy's lead picture, or the first that came through when it did not.
@@ -409,8 +427,10 @@ def _create_draft(story, item, *, credits, by, taken=()):
         if story.dateline
         else None,
         original_text=story.text,
-        section_id=proposed_section(story.subjects),
     )
+    article.tidy()
+    # The copy's own subjects first; a rule only when none of them names a section.
+    article.section_id = proposed_section(story.subjects) or ruled_section(article)
     links = {kinds.AUTHOR.link_field: credits.author_ids} if credits.author_ids else None
     editorial.create(article, by=by, links=links, from_wire=True)
     item.article = article

@@ -14,6 +14,9 @@ remember to:
   alt text, caption, credit and renditions are on the pages of the published stories,
   the entities and the published site pages showing it (a picture just uploaded, or
   only drafts show, is on none);
+- the front page (``page_cache.scope_changed("front")``), and no other page, when its
+  arrangement changes: the lead, a pin or a block (a story or section deleted
+  takes its pins and blocks with it);
 - cached public pages and every page's footer when a site page (About, Contact...)
   that is published, or was as last read, is saved or deleted: it is a page, and
   in every page's footer (a hidden page edited is on none);
@@ -31,7 +34,17 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import kinds, linking, page_cache, reader_html
-from articles.models import Article, Correction, Image, Section, SitePage, Status
+from articles.models import (
+    Article,
+    Correction,
+    FrontBlock,
+    FrontPage,
+    FrontPin,
+    Image,
+    Section,
+    SitePage,
+    Status,
+)
 
 
 def reaches_readers(article, *, created=False):
@@ -77,6 +90,10 @@ def entity_deleted(sender, **kwargs):
 
 def section_changed(sender, **kwargs):
     page_cache.sections_changed()
+
+
+def front_changed(sender, **kwargs):
+    page_cache.scope_changed(page_cache.FRONT)
 
 
 def site_page_saved(sender, instance, created, **kwargs):
@@ -137,6 +154,9 @@ def connect():
     # Every page's navigation lists the sections.
     post_save.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
     post_delete.connect(section_changed, sender=Section, dispatch_uid="navigation-section")
+    for model in (FrontPage, FrontPin, FrontBlock):
+        post_save.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
+        post_delete.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
     # Every page's footer lists the site pages; each is a page of its own.
     post_save.connect(site_page_saved, sender=SitePage, dispatch_uid="footer-site-page")
     post_delete.connect(site_page_deleted, sender=SitePage, dispatch_uid="footer-site-page")

@@ -9,6 +9,13 @@ scheduled publication: the story due at 10:00 is on the home page at 10:00.
 A page is keyed by its scheme, host, path and the query parameters it reads,
 which its view declares: nothing else reaches the view, so a junk query
 string is the same page from the same entry, not a new one.
+
+A page may also depend on a part of the site that changes without any story
+changing (the front's arrangement: ``scope="front"``): it is keyed by that
+part's version too, which moves alone when that part changes, so arranging
+the front makes the front stale and no other page. Such a part may also change
+by itself at a known time (a pin that ends at 18:00: ``fresh_for``), and its
+pages are not kept past it.
 """
 
 import functools
@@ -32,6 +39,8 @@ CHANGED_AT_KEY = "pages:changed-at"
 CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
 # Every page's navigation lists the sections: kept, so a page made afresh reads none.
 NAVIGATION_KEY = "pages:navigation-sections"
+# The scope of the front page: its arrangement (articles/models/front.py).
+FRONT = "front"
 # And every page's footer the site's own pages (About, Contact...), kept likewise.
 FOOTER_KEY = "pages:footer-site-pages"
 
@@ -44,15 +53,21 @@ class LastSeen:
     """The generation this process last saw: almost always still the current one."""
 
     generation = None
+    scopes = {}  # {scope: its version}
 
 
-def page_key(request, current):
+def scope_key(scope):
+    return f"pages:scope:{scope}"
+
+
+def page_key(request, current, scoped=None):
     # The scheme too: behind a TLS proxy (SECURE_PROXY_SSL_HEADER) one address is
     # asked for over http:// and https://, and each page's absolute links say which.
     # The query as the view sees it (understood()). Hashed: an address may be long
     # (a search) and cache keys are bounded.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
-    return f"pages:{current}:{hashlib.sha256(address.encode()).hexdigest()}"
+    at = current if scoped is None else f"{current}.{scoped}"
+    return f"pages:{at}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def understood(query, parameters):
@@ -61,17 +76,23 @@ def understood(query, parameters):
     return QueryDict(urlencode(pairs))
 
 
-def lookup(request):
+def lookup(request, scope=None):
     """(generation, key, stored page or None), in one cache round trip when the
-    generation has not moved since this process last looked."""
+    generation (and the version of the page's ``scope``, if it has one) has not
+    moved since this process last looked."""
     guess = LastSeen.generation
-    key = page_key(request, guess)
-    found = cache.get_many([GENERATION_KEY, key])
+    guessed_scope = LastSeen.scopes.get(scope)
+    key = page_key(request, guess, guessed_scope)
+    asked = [GENERATION_KEY, key] if scope is None else [GENERATION_KEY, scope_key(scope), key]
+    found = cache.get_many(asked)
     current = found.get(GENERATION_KEY)
-    if current is not None and current == guess:
+    scoped = found.get(scope_key(scope)) if scope is not None else None
+    if current is not None and current == guess and scoped == guessed_scope:
         return current, key, found.get(key)
     LastSeen.generation = current = current or generation()
-    key = page_key(request, current)
+    if scope is not None:
+        LastSeen.scopes[scope] = scoped = scoped or versions.current(scope_key(scope))
+    key = page_key(request, current, scoped)
     return current, key, cache.get(key)
 
 
@@ -99,6 +120,17 @@ def newsroom_changed():
     transaction.on_commit(_bump)
 
 
+def scope_changed(scope):
+    """Make the pages of ``scope`` stale (and only those): now, and again on commit."""
+    _move_scope(scope)
+    transaction.on_commit(functools.partial(_move_scope, scope))
+
+
+def _move_scope(scope):
+    versions.move(scope_key(scope))
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
 def seconds_until_next_publication(current):
     from articles.models import Article
 
@@ -117,7 +149,7 @@ def seconds_until_next_publication(current):
     return max(0, int(due - datetime.now(UTC).timestamp()) + 1)
 
 
-def cached_page(view, *, query=()):
+def cached_page(view, *, query=(), scope=None, fresh_for=None):
     """Serve a public page from the cache, and tell browsers to revalidate it.
 
     Public pages look the same to everyone, so the key is the address and the
@@ -125,6 +157,8 @@ def cached_page(view, *, query=()):
     ``query`` names the query parameters the page reads (``page``, ``q``...):
     the view sees those alone, so every address that differs only in others
     (``/?utm=<random>``) is one page in one entry, which no junk can multiply.
+    ``scope`` names a part of the site the page shows besides stories (its version
+    is in the key), and ``fresh_for()`` the seconds until that part changes by itself.
     """
 
     @functools.wraps(view)
@@ -132,7 +166,7 @@ def cached_page(view, *, query=()):
         request.GET = understood(request.GET, query)
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return revalidate(dated(view(request, *args, **kwargs)))
-        current, key, stored = lookup(request)
+        current, key, stored = lookup(request, scope)
         if stored is not None:
             content, status, headers = stored
             response = HttpResponse(content, status=status)
@@ -147,6 +181,9 @@ def cached_page(view, *, query=()):
             due = seconds_until_next_publication(current)
             if due is not None:
                 timeout = min(timeout, due)
+            ends = fresh_for() if fresh_for is not None else None
+            if ends is not None:
+                timeout = min(timeout, ends)
             headers = {name: response[name] for name in CACHED_HEADERS if name in response}
             cache.set(key, (response.content, response.status_code, headers), timeout)
         return revalidate(response)

@@ -42,10 +42,26 @@ INLINE = Layout("inline", OWN_WIDTHS, COLUMN)
 TEASER = Layout("teaser", ("16x9-400", "16x9-800"), "(min-width: 44rem) 12rem, 33vw")
 # An entity's portrait, view or logo on its page: a square.
 PORTRAIT = Layout("portrait", ("1x1-400", "1x1-800"), "10rem", eager=True)
-LAYOUTS = {layout.name: layout for layout in (LEAD, INLINE, TEASER, PORTRAIT)}
+# The front's lead story: a wide crop across the front's main column, the page's main
+# picture. Its top stories show the teaser's crop at their grid's width.
+FRONT_LEAD = Layout(
+    "front-lead",
+    ("16x9-400", "16x9-800", "16x9-1200"),
+    "(min-width: 72rem) 46rem, (min-width: 48rem) 62vw, calc(100vw - 2rem)",
+    eager=True,
+    priority=True,
+)
+FRONT_TOP = Layout(
+    "front-top", ("16x9-400", "16x9-800"), "(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 33vw"
+)
+LAYOUTS = {
+    layout.name: layout for layout in (LEAD, INLINE, TEASER, PORTRAIT, FRONT_LEAD, FRONT_TOP)
+}
 # What the teaser and portrait layouts read: the list QuerySets prefetch these alone.
 TEASER_SPECS = TEASER.specs
 PORTRAIT_SPECS = PORTRAIT.specs
+# What the front's lead and top stories read (blocks read TEASER_SPECS).
+FRONT_SPECS = tuple(dict.fromkeys((*FRONT_LEAD.specs, *FRONT_TOP.specs)))
 
 
 def _srcset(renditions):

@@ -22,17 +22,28 @@ ROLES = {
         "view_article",
         "view_correction",
         *[f"view_{model}" for model in ENTITY_MODELS],
+        "view_sectionrule",
         # Reporters bring pictures with their stories, and describe them.
         *("add_image", "change_image", "view_image"),
     ],
     "Editor": [
         *[
             f"{action}_{model}"
-            for model in ["article", "correction", "wireitem", "image", "sitepage", *ENTITY_MODELS]
+            for model in [
+                "article",
+                "correction",
+                "wireitem",
+                "image",
+                *ENTITY_MODELS,
+                "sectionrule",
+                "sitepage",
+            ]
             for action in ("add", "change", "delete", "view")
         ],
         "publish_article",
         "edit_any_article",
+        # The front page: one arrangement, changed (never added or deleted) by editors.
+        *("change_frontpage", "view_frontpage"),
     ],
     # A trusted partner's API token: published stories before their time.
     "Partner": ["view_embargoed"],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles import feeds, kinds, views
+from articles import feeds, front_page, kinds, page_cache, views
 from articles.page_cache import cached_page
 
 app_name = "articles"
@@ -10,6 +10,15 @@ app_name = "articles"
 
 def page(view, **initkwargs):
     return cached_page(view.as_view(**initkwargs), query=view.query_parameters)
+
+
+# The front: kept under its arrangement's version too, and not past a pin's end.
+front = cached_page(
+    views.HomeView.as_view(),
+    query=views.HomeView.query_parameters,
+    scope=page_cache.FRONT,
+    fresh_for=front_page.seconds_until_change,
+)
 
 
 def entity_pages(kind):
@@ -33,7 +42,7 @@ def entity_pages(kind):
 
 
 urlpatterns = [
-    path("", page(views.HomeView), name="home"),
+    path("", front, name="home"),
     path("articles/<slug:slug>/", page(views.ArticleDetailView), name="detail"),
     *[pattern for kind in kinds.KINDS for pattern in entity_pages(kind)],
     path("search/", page(views.SearchView), name="search"),

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import kinds, pictures, reader_html, search, structured_data
+from articles import front_page, kinds, pictures, reader_html, search, structured_data
 from articles.models import Article, Correction, SitePage
 
 
@@ -102,11 +102,20 @@ class UncountedListView(ListView):
 
 
 class HomeView(UncountedListView):
+    """The front (articles/front_page.py) above the latest stories; later pages are the
+    latest stories alone, older and older."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["front"] = front_page.assemble()
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -124,9 +133,20 @@ class ArticleDetailView(DetailView):
             return moved_or_missing(Article, kwargs["slug"], Article.objects.public())
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    # How many stories the "Related" list and each "More about" block show.
+    RELATED = 5
+    MORE_ABOUT = 3
+
     def get_context_data(self, **kwargs):
         article = self.object
-        related = Article.objects.public().related_to(article).for_headlines()[:5]
+        public = Article.objects.public()
+        related = list(public.related_to(article).for_headlines()[: self.RELATED])
+        shown = [article.pk, *(story.pk for story in related)]
+        more_about = []
+        for entity in (article.main_person(), article.main_place()):
+            if entity is not None:
+                others = public.about(entity).exclude(pk__in=shown).for_headlines()
+                more_about.append((entity, list(others[: self.MORE_ABOUT])))
         # Named, not drawn: the card was drawn when the story was saved.
         card = (
             None
@@ -135,6 +155,8 @@ class ArticleDetailView(DetailView):
         )
         return super().get_context_data(
             related=related,
+            # [(the story's main person or place, its other latest stories)]
+            more_about=[(entity, stories) for entity, stories in more_about if stories],
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             jsonld=structured_data.news_article(article, self.request, card=card),
             share_image=structured_data.share_image(article, self.request, card=card),

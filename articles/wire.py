@@ -19,6 +19,7 @@ exactly; ``shingles``/``similarity`` and ``minhash_bands`` recognise the second.
 
 import hashlib
 import html.parser
+import itertools
 import json
 import re
 import unicodedata
@@ -169,8 +170,8 @@ class WireStory:
     sent_at: datetime | None
     text: str
     pictures: tuple[WirePicture, ...] = ()
-    # The agency's subject names (ninjs ``subject``, NITF ``tobject.subject``), for the
-    # section the desk proposes (``propose_section``).
+    # The agency's subject names (ninjs ``subject``; NITF ``tobject.subject``, then
+    # ``pubdata``'s section), for the section the desk proposes (``propose_section``).
     subjects: tuple[str, ...] = ()
 
     @property
@@ -641,13 +642,18 @@ def _ninjs_subjects(subjects):
 
 
 def _nitf_subjects(root):
-    """NITF's subject words: each tobject.subject's type, matter and detail, in order."""
+    """NITF's subject words: each tobject.subject's type, matter and detail, in order, then
+    the section each pubdata says the story ran in (``position.section``)."""
     parts = ("tobject.subject.type", "tobject.subject.matter", "tobject.subject.detail")
-    names = (
-        _plain(_attribute(subject, part))
+    subjects = (
+        _attribute(subject, part)
         for subject in root.iterfind("head/tobject/tobject.subject")
         for part in parts
     )
+    sections = (
+        _attribute(pubdata, "position.section") for pubdata in root.iterfind("head/pubdata")
+    )
+    names = (_plain(name) for name in itertools.chain(subjects, sections))
     return tuple(dict.fromkeys(name for name in names if name))
 
 

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from articles import imaging, linking
+from articles import linking
 from tests.helpers import ROOT, SERVED_WORKERS, free_port, get, manage
+from tests.pictures import renditions_remembered
 
 
 @pytest.fixture(autouse=True)
@@ -91,28 +92,14 @@ def partner(roles):
     return user
 
 
-# The seed picture's renditions, made once per test run: about a hundred and fifty tests
-# load the seed, and the set is the same every time (same bytes, same description).
-_SEED_RENDITIONS = {}
-
-
 @pytest.fixture
-def seed(db, monkeypatch):
+def seed(db):
     """The seed newsroom from fixtures/, as `make run` loads it.
 
     Its picture is uploaded and stored for real each time; only the encoding of its
     renditions is done once per run and remembered.
     """
-    render_set = imaging.render_set
-
-    def remembered(picture, **options):
-        key = (picture.content_hash, tuple(sorted(options.items())))
-        if key not in _SEED_RENDITIONS:
-            _SEED_RENDITIONS[key] = render_set(picture, **options)
-        return _SEED_RENDITIONS[key]
-
-    with monkeypatch.context() as patched:
-        patched.setattr(imaging, "render_set", remembered)
+    with renditions_remembered():
         call_command("load_seed", stdout=io.StringIO())
     call_command("relink", "--no-progress", stdout=io.StringIO())  # renders the seed's body
 

@@ -6,14 +6,21 @@ carry what agencies' files carry: EXIF (with GPS and a camera serial), XMP and I
 
 import io
 import struct
+from contextlib import contextmanager
 
+import pytest
 from PIL import Image, ImageDraw
 
-from articles import pictures
+from articles import imaging, pictures
 
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 ARTIST, COPYRIGHT, ORIENTATION, MAKE, MODEL = 0x013B, 0x8298, 0x0112, 0x010F, 0x0110
 BODY_SERIAL, DATE_ORIGINAL = 0xA431, 0x9003
+
+# Renditions of the tests' standard pictures (the seed's, ``photo``'s), made once per test
+# run: about a hundred and fifty tests load the seed, and a picture's set is the same every
+# time (same bytes, same description).
+_RENDITIONS = {}
 
 
 def photo(
@@ -98,3 +105,22 @@ def upload(data=None, *, by=None, **description):
     """A real library image: stored, described, rendered."""
     image, _ = pictures.upload(data or photo(), by=by, name="photo.jpg", **description)
     return image
+
+
+@contextmanager
+def renditions_remembered():
+    """Uploads inside encode each picture's renditions once per test run, not each time.
+
+    Only the encoding is remembered: files are stored and rows written for real.
+    """
+    render_set = imaging.render_set
+
+    def remembered(picture, **options):
+        key = (picture.content_hash, tuple(sorted(options.items())))
+        if key not in _RENDITIONS:
+            _RENDITIONS[key] = render_set(picture, **options)
+        return _RENDITIONS[key]
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(imaging, "render_set", remembered)
+        yield

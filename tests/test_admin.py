@@ -298,6 +298,8 @@ class TestEntities:
             {
                 **{"name": "Society", "slug": "", "position": "5"},
                 **{"description": "People's lives.", "aliases": "[]", "image": ""},
+                # Its rules (none yet), as the form's inline sends them.
+                **{"rules-TOTAL_FORMS": "0", "rules-INITIAL_FORMS": "0"},
             },
         )
         assert response.status_code == 302
@@ -938,6 +940,19 @@ class TestBadInput:
         assert response.status_code == 200
         assert "published_at" in response.context["adminform"].form.errors
         assert Article.objects.get(pk=article.pk).status == Status.REVIEW
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("source", "1; DROP TABLE articles_article"), ("lead_image", "x"), ("people", "1 OR 1=1")],
+    )
+    def test_a_tampered_choice_is_a_form_error(self, editor, field, value):
+        article = ArticleFactory(headline="Kept as it was")
+        response = client_for(editor).post(
+            change_url(article), form_data(article, headline="Changed", **{field: value})
+        )
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors
+        assert Article.objects.get(pk=article.pk).headline == "Kept as it was"
 
 
 class TestLinkingInTheAdmin:

@@ -148,13 +148,18 @@ class TestRepresentation:
             "lead_image",
             "images",
             "status",
+            "flag",
             "published_at",
             "embargoed_until",
             "created_at",
             "updated_at",
+            "revised_at",
             "version",
             "corrections",
         ]
+        assert data["flag"] == ""
+        # Corrected after it went public: an update readers were told of.
+        assert data["revised_at"] == article.revised_at.isoformat().replace("+00:00", "Z")
         assert data["url"] == f"http://testserver{article.get_absolute_url()}"
         assert data["api_url"] == f"http://testserver{detail_url(article)}"
         assert data["source"] == {
@@ -360,6 +365,27 @@ class TestSections:
             HTTP_IF_MATCH=f'"{article.version}"',
         )
         assert unfiled.data["section"] is None
+
+    def test_an_editor_flags_a_story_and_a_bad_flag_is_a_400(self, editor):
+        article = ArticleFactory(public=True)
+        flagged = api(editor).patch(
+            detail_url(article),
+            {"flag": "breaking"},
+            format="json",
+            HTTP_IF_MATCH=f'"{article.version}"',
+        )
+        assert flagged.status_code == status.HTTP_200_OK and flagged.data["flag"] == "breaking"
+        article.refresh_from_db()
+        for bad in ("<script>alert(1)</script>", "urgent", "x" * 10_000):
+            response = api(editor).patch(
+                detail_url(article),
+                {"flag": bad},
+                format="json",
+                HTTP_IF_MATCH=f'"{article.version}"',
+            )
+            assert response.status_code == 400
+            assert list(error(response)["fields"]) == ["flag"]
+        assert Article.objects.get(pk=article.pk).flag == "breaking"
 
     def test_an_unknown_section_is_a_400(self, editor):
         response = api(editor).post(

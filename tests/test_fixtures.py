@@ -10,7 +10,17 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageStat
 
 from articles import editorial, imaging
-from articles.models import Article, Image, Person, Place, Section, SitePage, Source, Status
+from articles.models import (
+    Article,
+    Image,
+    Person,
+    Place,
+    Section,
+    SectionRule,
+    SitePage,
+    Source,
+    Status,
+)
 from tests.factories import ImageFactory
 from tests.helpers import ROOT
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
@@ -63,6 +73,15 @@ def test_seed_site_pages_are_in_the_footer_in_their_order(seed, client):
     assert 'href="/corrections/"' in SitePage.objects.get(slug="corrections-policy").body
 
 
+def test_seed_files_the_ministrys_stories_in_politics(seed):
+    rule = SectionRule.objects.get()
+    assert (rule.section.slug, rule.kind.name, rule.entity.slug) == (
+        "politics",
+        "source",
+        "ministry-of-defense-of-azerbaijan",
+    )
+
+
 def test_seed_entities_carry_their_facts(seed):
     trend = Source.objects.get(slug="trend")
     assert "Trend" in trend.aliases
@@ -85,11 +104,11 @@ def test_seed_entities_carry_their_facts(seed):
 
 
 def test_loading_twice_duplicates_nothing(seed):
-    models = (Article, Source, Person, Place, Section, SitePage)
+    models = (Article, Source, Person, Place, Section, SectionRule, SitePage)
     counts = [model.objects.count() for model in models]
     call_command("load_seed", stdout=io.StringIO())
     assert [model.objects.count() for model in models] == counts
-    assert counts == [1, 2, 1, 9, 5, 4]
+    assert counts == [1, 2, 1, 9, 5, 1, 4]
     assert Article.objects.get().places.count() == 8
 
 
@@ -116,7 +135,7 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
     assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
     assert SitePage.objects.get(slug="contact").title == "Write to us"
-    assert "1 created, 21 already there" in out.getvalue()
+    assert "1 created, 22 already there" in out.getvalue()
 
 
 SEED_PICTURE = ROOT / "fixtures" / "pictures" / "baku.jpg"

@@ -6,12 +6,23 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles import editorial, intake, linking, wire
-from articles.models import Article, Section, Source, Status, WireItem, WireOutcome
+from articles.models import (
+    Article,
+    Person,
+    Place,
+    Section,
+    SectionRule,
+    Source,
+    Status,
+    WireItem,
+    WireOutcome,
+)
 from tests.factories import AuthorFactory
-from tests.helpers import api
+from tests.helpers import ROOT, api
 from tests.seed import SEED_PEOPLE, SEED_PLACES, SEED_SOURCES, SEED_TEXT
 
 ADDED_PARAGRAPH = (
@@ -538,3 +549,140 @@ def test_the_desk_proposes_a_section_from_the_copys_subjects(seed, subject, sect
     assert (article.section.slug if article.section else None) == section
     assert article.status == Status.DRAFT  # the editor confirms it
     assert Section.objects.count() == sections  # never made from copy
+
+
+def test_nitf_pubdata_proposes_the_section_the_agency_ran_it_in(seed):
+    # Its tobject subject names no section of ours; its pubdata's section does.
+    copy = (ROOT / "tests" / "wire" / "nitf_pubdata.xml").read_text(encoding="utf-8")
+    article = take_in(copy.replace('tobject.subject.type="Economy, Business and Finance"', ""))
+    assert article.article.section.slug == "politics"
+
+
+def filed(result):
+    section = Article.objects.get(pk=result.article.pk).section
+    return section.slug if section else None
+
+
+class TestSectionRules:
+    """Copy whose subjects name no section is filed by the first rule naming an entity the
+    draft is about: linked from its text, the agency that supplied it, its dateline."""
+
+    @pytest.fixture
+    def rule(self, seed):
+        def make(section, entity, position=0):
+            kind = type(entity)._meta.model_name
+            return SectionRule.objects.create(
+                section=Section.objects.get(slug=section), position=position, **{kind: entity}
+            )
+
+        return make
+
+    def test_the_seeds_rule_files_a_story_naming_the_ministry(self, seed, editor):
+        result = take_in(
+            "By Trend\n\nThe Azerbaijani Defense Ministry reported a quiet night.", by=editor
+        )
+        assert filed(result) == "politics"
+        article = Article.objects.get(pk=result.article.pk)
+        assert article.status == Status.DRAFT  # the editor confirms it
+        assert slugs(article.mentioned_sources) == {"ministry-of-defense-of-azerbaijan"}
+        # Filed in the one revision the draft is created with.
+        (version,) = Version.objects.get_for_object(article)
+        assert version.field_dict["section_id"] == article.section_id
+
+    @pytest.mark.parametrize(
+        ("model", "slug", "text"),
+        [
+            (Person, "zakir-hasanov", "Zakir Hasanov inspected the troops."),
+            (Place, "ganja", "Shells fell on Ganja overnight."),
+            (Source, "trend", "Prices rose on Tuesday."),  # the agency that supplied it
+        ],
+        ids=["person", "place", "supplying-source"],
+    )
+    def test_a_rule_on_an_entity_the_draft_is_about(self, rule, model, slug, text):
+        rule("society", model.objects.get(slug=slug))
+        assert filed(take_in(f"By Trend\n\n{text}")) == "society"
+
+    def test_a_rule_on_the_dateline_place(self, rule):
+        # NITF's dateline is not in the text: the story is filed from Baku all the same.
+        rule("region", Place.objects.get(slug="baku"))
+        copy = (ROOT / "tests" / "wire" / "nitf_trend.xml").read_text(encoding="utf-8")
+        result = take_in(copy)
+        assert not result.article.places.filter(slug="baku").exists()
+        assert filed(result) == "region"
+
+    def test_a_rule_on_an_entity_the_draft_is_not_about_files_nothing(self, rule):
+        rule("world", Place.objects.get(slug="armenia"))
+        assert filed(take_in("By Trend\n\nShells fell on Ganja overnight.")) is None
+
+    def test_no_rule_and_no_subject_files_nothing(self, seed):
+        SectionRule.objects.all().delete()
+        sections = Section.objects.count()
+        result = take_in("By Trend\n\nThe Azerbaijani Defense Ministry reported a quiet night.")
+        assert filed(result) is None
+        assert Section.objects.count() == sections  # never made
+
+    @pytest.mark.parametrize(
+        ("hasanov", "ganja", "expected"),
+        [(2, 1, "society"), (1, 2, "world"), (0, 0, "world")],  # a tie: the older rule
+        ids=["ganja-first", "hasanov-first", "tie"],
+    )
+    def test_the_first_rule_by_position_wins(self, rule, hasanov, ganja, expected):
+        rule("world", Person.objects.get(slug="zakir-hasanov"), position=hasanov)
+        rule("society", Place.objects.get(slug="ganja"), position=ganja)
+        copy = "By Trend\n\nZakir Hasanov visited Ganja, where shells fell overnight."
+        assert filed(take_in(copy)) == expected
+
+    def test_the_copys_subjects_win_over_rules(self, rule):
+        rule("society", Place.objects.get(slug="ganja"))
+        copy = {
+            **NINJS_WITH_SUBJECTS,
+            "subject": [{"name": "Sport"}, {"name": "Business"}],
+            "bodies": [{"role": "main", "contenttype": "text/plain", "value": "Ganja's mill."}],
+        }
+        assert filed(take_in(json.dumps(copy))) == "economy"
+
+    def test_subjects_naming_no_section_leave_it_to_the_rules(self, rule):
+        rule("society", Place.objects.get(slug="ganja"))
+        copy = {
+            **NINJS_WITH_SUBJECTS,
+            "subject": [{"name": "Sport"}],
+            "bodies": [{"role": "main", "contenttype": "text/plain", "value": "Ganja's mill."}],
+        }
+        assert filed(take_in(json.dumps(copy))) == "society"
+
+    def test_a_rule_goes_with_its_section(self, rule):
+        sport = Section.objects.create(name="Sport")
+        rule("sport", Place.objects.get(slug="ganja"))
+        sport.delete()
+        assert not SectionRule.objects.filter(section__slug="sport").exists()
+        assert filed(take_in("By Trend\n\nShells fell on Ganja overnight.")) is None
+
+    def test_a_rule_goes_with_its_entity(self, rule):
+        nobody = Person.objects.create(name="Elmar Mammadov")
+        rule("world", nobody)
+        nobody.delete()
+        assert SectionRule.objects.count() == 1  # the seed's own rule
+
+    def test_rules_cost_one_query_however_many(self, seed):
+        """The same queries with 1 rule as with 20 (two agencies, so neither copy is the
+        other's update)."""
+        names = ["Alpha", "Bravo", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India"]
+        names += ["Juliett", "Kilo", "Lima", "Mike", "November", "Oscar", "Papa", "Quebec"]
+        names += ["Romeo", "Sierra", "Tango", "Uniform"]
+        towns = [Place.objects.create(name=f"{name}abad", kind="city") for name in names]
+        Source.objects.create(name="Caspian Wire", kind="agency")
+        world = Section.objects.get(slug="world")
+        mentions = ", ".join(town.name for town in towns)
+        take_in("By Trend\n\nA quiet day at sea.")  # the gazetteers and caches, warm
+        counts = []
+        for agency, rules in (("Trend", towns[:1]), ("Caspian Wire", towns)):
+            SectionRule.objects.exclude(place=None).delete()
+            SectionRule.objects.bulk_create([SectionRule(section=world, place=t) for t in rules])
+            with CaptureQueriesContext(connection) as queries:
+                result = take_in(f"By {agency}\n\nFloods reached {mentions}.")
+            assert result.created and filed(result) == "world"
+            assert result.article.places.count() == len(towns)
+            read = [q for q in queries.captured_queries if "articles_sectionrule" in q["sql"]]
+            assert len(read) == 1  # the rules, in one query
+            counts.append(len(queries))
+        assert counts[0] == counts[1]

@@ -149,3 +149,48 @@ def test_the_desks_roles_gain_authors_and_lose_them_when_undone(migrate):
 
     undone = migrate([("articles", "0016_authors")])
     assert codenames(undone, "Editor") == codenames(undone, "Reporter") == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desks_roles_gain_section_rules_and_lose_them_when_undone(migrate):
+    def codenames(apps, group):
+        permissions = apps.get_model("auth", "Group").objects.get(name=group).permissions
+        return set(
+            permissions.filter(codename__endswith="_sectionrule").values_list("codename", flat=True)
+        )
+
+    old = migrate([("articles", "0023_front_roles")])
+    for group in ("Editor", "Reporter"):  # as 0004 made them (transactional tests empty tables)
+        old.get_model("auth", "Group").objects.get_or_create(name=group)
+    assert codenames(old, "Editor") == codenames(old, "Reporter") == set()
+
+    new = migrate([("articles", "0024_section_rules")])
+    assert codenames(new, "Editor") == {
+        "add_sectionrule",
+        "change_sectionrule",
+        "delete_sectionrule",
+        "view_sectionrule",
+    }
+    assert codenames(new, "Reporter") == {"view_sectionrule"}
+
+    undone = migrate([("articles", "0023_front_roles")])
+    assert codenames(undone, "Editor") == codenames(undone, "Reporter") == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_gain_the_front_page_and_lose_it_when_undone(migrate):
+    def codenames(apps, group):
+        permissions = apps.get_model("auth", "Group").objects.get(name=group).permissions
+        return set(
+            permissions.filter(codename__endswith="_frontpage").values_list("codename", flat=True)
+        )
+
+    old = migrate([("articles", "0022_front_page")])
+    for group in ("Editor", "Reporter"):  # as 0004 made them (transactional tests empty tables)
+        old.get_model("auth", "Group").objects.get_or_create(name=group)
+    assert codenames(old, "Editor") == set()
+    new = migrate([("articles", "0023_front_roles")])
+    assert codenames(new, "Editor") == {"change_frontpage", "view_frontpage"}
+    assert codenames(new, "Reporter") == set()
+    undone = migrate([("articles", "0022_front_page")])
+    assert codenames(undone, "Editor") == set()

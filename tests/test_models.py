@@ -14,6 +14,7 @@ from articles.models import (
     Person,
     Place,
     Section,
+    SectionRule,
     Source,
     Status,
     WireItem,
@@ -388,3 +389,49 @@ class TestSections:
 
     def test_it_has_an_address_from_its_name(self):
         assert SectionFactory(name="World News").get_absolute_url() == "/sections/world-news/"
+
+
+class TestSectionRules:
+    ONE = "A rule names one source, one person or one place: choose exactly one."
+
+    @pytest.mark.parametrize("entities", [(), ("source", "person"), ("source", "person", "place")])
+    def test_a_rule_names_exactly_one_entity(self, entities):
+        made = {"source": SourceFactory, "person": PersonFactory, "place": PlaceFactory}
+        rule = SectionRule(section=SectionFactory(), **{name: made[name]() for name in entities})
+        with pytest.raises(ValidationError) as refused:
+            rule.full_clean()
+        assert refused.value.messages == [self.ONE]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            rule.save()  # the database refuses it too
+
+    def test_one_rule_per_entity_and_section(self):
+        section, ganja = SectionFactory(), PlaceFactory(name="Ganja")
+        SectionRule.objects.create(section=section, place=ganja)
+        again = SectionRule(section=section, place=ganja)
+        with pytest.raises(ValidationError) as refused:
+            again.full_clean()
+        assert refused.value.messages == ["This section already has a rule for this place."]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            again.save()
+        SectionRule.objects.create(section=SectionFactory(), place=ganja)  # another section
+
+    def test_matching_is_by_position_then_age(self):
+        ganja, hasanov = PlaceFactory(name="Ganja"), PersonFactory(name="Zakir Hasanov")
+        later = SectionRule.objects.create(section=SectionFactory(), place=ganja, position=2)
+        first = SectionRule.objects.create(section=SectionFactory(), person=hasanov, position=1)
+        tie = SectionRule.objects.create(section=SectionFactory(), person=hasanov, position=2)
+        about = {"place": {ganja.pk}, "person": {hasanov.pk}, "source": set()}
+        assert list(SectionRule.objects.matching(about)) == [first, later, tie]
+        assert list(SectionRule.objects.matching({"place": {ganja.pk}})) == [later]
+
+    def test_a_story_about_nothing_matches_no_rule_without_a_query(self, django_assert_num_queries):
+        SectionRule.objects.create(section=SectionFactory(), place=PlaceFactory())
+        with django_assert_num_queries(0):
+            assert list(SectionRule.objects.matching({"place": set()})) == []
+
+    def test_a_rule_says_what_it_does(self):
+        rule = SectionRule(
+            section=SectionFactory(name="Politics"), source=SourceFactory(name="MoD")
+        )
+        assert str(rule) == "Stories linked to MoD go to Politics"
+        assert str(SectionRule(section=rule.section)) == "Stories linked to nothing go to Politics"

@@ -17,7 +17,7 @@ from tests.factories import ArticleFactory, PersonFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGE_KEY = re.compile(r"pages:\d+:[0-9a-f]{64}")
+PAGE_KEY = re.compile(r"pages:\d+(?:\.\d+)?:[0-9a-f]{64}")
 
 
 @pytest.fixture

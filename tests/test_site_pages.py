@@ -488,15 +488,15 @@ def test_the_migration_gives_editors_site_pages_and_takes_them_back():
         return executor.loader.project_state(target).apps
 
     try:
-        old = migrate([("articles", "0021_section_roles")])
+        old = migrate([("articles", "0024_section_rules")])
         for group in ("Editor", "Reporter"):  # as 0004 made them (transactional tests empty tables)
             old.get_model("auth", "Group").objects.get_or_create(name=group)
-        new = migrate([("articles", "0022_site_pages")])
+        new = migrate([("articles", "0025_site_pages")])
         assert codenames(new, "Editor") == {
             *("add_sitepage", "change_sitepage", "delete_sitepage", "view_sitepage")
         }
         assert codenames(new, "Reporter") == set()
-        undone = migrate([("articles", "0021_section_roles")])
+        undone = migrate([("articles", "0024_section_rules")])
         assert codenames(undone, "Editor") == set()
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

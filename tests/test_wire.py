@@ -600,6 +600,50 @@ class TestSubjects:
         )
         assert story.subjects == ("Politics", "Defence", "World")
 
+    def test_nitf_pubdata_sections_come_after_the_tobject_subjects(self):
+        story = wire.parse(sample("nitf_pubdata.xml"))
+        assert story.subjects == (
+            "Economy, Business and Finance",
+            "Budget",
+            "Politics",  # the web edition's section
+            "Parliament",  # the print edition's
+        )
+
+    @pytest.mark.parametrize(
+        ("pubdata", "expected"),
+        [
+            ('<pubdata position.section="  World "/>', ("World",)),
+            ('<pubdata type="print" position.sequence="4"/>', ()),  # no section: nothing
+            ('<pubdata position.section=""/>', ()),
+            ('<pubdata type="Politics" name="Politics"/>', ()),  # only position.section counts
+            # Markup is dropped, a script with its content, as from every subject.
+            ('<pubdata position.section="&lt;script&gt;x&lt;/script&gt;World"/>', ("World",)),
+            (
+                '<pubdata position.section="World"/><pubdata position.section="world"/>',
+                ("World", "world"),
+            ),
+            (
+                f'<pubdata position.section="{"Politics " * 2000}"/>',
+                (("Politics " * 2000).strip(),),
+            ),
+        ],
+        ids=["padded", "no-section", "empty", "other-attributes", "markup", "two", "huge"],
+    )
+    def test_nitf_pubdata_section(self, pubdata, expected):
+        story = wire.parse_nitf(
+            f"<nitf><head>{pubdata}</head><body><body.content><p>Talks resumed.</p>"
+            "</body.content></body></nitf>"
+        )
+        assert story.subjects == expected
+
+    def test_a_subject_and_a_pubdata_naming_one_section_are_one_subject(self):
+        story = wire.parse_nitf(
+            '<nitf><head><tobject><tobject.subject tobject.subject.type="Politics"/></tobject>'
+            '<pubdata position.section="Politics"/></head><body><body.content><p>Talks.</p>'
+            "</body.content></body></nitf>"
+        )
+        assert story.subjects == ("Politics",)
+
     @pytest.mark.parametrize(
         ("subjects", "expected"),
         [

@@ -66,7 +66,9 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
         *("lead_image", "authors", "source", "dateline"),
         *("people", "places", "mentioned_sources"),
     ]
-    readonly_fields = ["original_text", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        *("original_text", "created_at", "created_by", "updated_at", "updated_by", "revised_at"),
+    ]
     # The story in the main column; links, publication and its record beside it on a
     # wide screen (templates/admin/articles/article/change_form.html, desk.css).
     fieldsets = [
@@ -91,14 +93,20 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
             "Publication",
             {
                 "classes": ["desk-side"],
-                "fields": ["status", "published_at", "slug", "opened_version", "merge_state"],
+                "fields": [
+                    *("status", "published_at", "flag", "slug"),
+                    *("opened_version", "merge_state"),
+                ],
             },
         ),
         (
             "Record",
             {
                 "classes": ["collapse", "desk-side"],
-                "fields": ["created_at", "created_by", "updated_at", "updated_by", "original_text"],
+                "fields": [
+                    *("created_at", "created_by", "updated_at", "updated_by", "revised_at"),
+                    "original_text",
+                ],
             },
         ),
     ]
@@ -120,6 +128,17 @@ class ArticleAdmin(ChoosesPictures, WireInbox, DeskViews, admin.ModelAdmin):
         if article.updated_by:
             return format_html("{} by {}", when, article.updated_by.get_username())
         return when
+
+    # Whose story fields choose published stories only: the front's lead and top stories.
+    PUBLISHED_ONLY = {"frontpage", "frontpin"}
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete behind the front's story fields offers what can be pinned, found
+        # by headline (the body is no help in picking a story for the front).
+        if request.GET.get("model_name") in self.PUBLISHED_ONLY:
+            found = queryset.filter(status=Status.PUBLISHED, headline__icontains=search_term)
+            return found.order_by("-published_at", "-id"), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -1,6 +1,7 @@
 """Sources, people, places, authors and sections: found by name or alias, each with its number of
-stories."""
+stories; a section with the rules that file wire stories in it."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
@@ -9,8 +10,11 @@ from django.utils.html import format_html
 from articles import kinds
 from articles.admin.images import ChoosesPictures
 from articles.admin.pagination import CappedCountPaginator
-from articles.admin.widgets import DESK_SCRIPT
-from articles.models import Article, Author, Person, Place, Section, Source
+from articles.admin.widgets import DESK_SCRIPT, RowAutocomplete
+from articles.models import Article, Author, Person, Place, Section, SectionRule, Source
+from articles.models.section_rules import RULE_KINDS
+
+RULE_FIELDS = [kind.name for kind in RULE_KINDS]
 
 
 def article_count(through, column):
@@ -99,6 +103,42 @@ class AuthorAdmin(EntityAdmin):
     list_select_related = ["user"]
 
 
+class SectionRuleForm(forms.ModelForm):
+    class Meta:
+        model = SectionRule
+        fields = ["position", *RULE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each row's entity is read with the rows (the inline's queryset), not per widget.
+        for name in RULE_FIELDS:
+            widget = self.fields[name].widget
+            chosen = getattr(self.instance, name) if getattr(self.instance, f"{name}_id") else None
+            getattr(widget, "widget", widget).chosen = chosen
+
+
+class SectionRuleInline(admin.TabularInline):
+    """The section's rules: a wire story linked to one of these entities is proposed
+    the section, the lowest position first (articles/models/section_rules.py)."""
+
+    model = SectionRule
+    form = SectionRuleForm
+    fields = ["position", *RULE_FIELDS]
+    autocomplete_fields = RULE_FIELDS
+    extra = 1
+    verbose_name = "rule"
+    verbose_name_plural = "Rules: wire stories linked to one of these go here"
+
+    def get_queryset(self, request):
+        # Each row shows its rule's words ("Stories linked to … go to …") and its entity.
+        return super().get_queryset(request).select_related("section", *RULE_FIELDS)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in RULE_FIELDS:
+            kwargs["widget"] = RowAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Section)
 class SectionAdmin(EntityAdmin):
     list_display = ["name", "position", "slug", "stories"]
@@ -106,6 +146,7 @@ class SectionAdmin(EntityAdmin):
     # The navigation's order, as readers see it.
     ordering = ["position", "name", "id"]
     fields = ["name", "slug", "position", "description", "aliases", "image"]
+    inlines = [SectionRuleInline]
 
     def get_queryset(self, request):
         # A section's stories are those filed in it.

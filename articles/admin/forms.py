@@ -46,6 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
             "mentioned_sources",
             "status",
             "published_at",
+            "flag",
         ]
         widgets = {"body": BodyEditor()}
 

@@ -23,7 +23,12 @@ from articles import kinds, pictures
 from articles.admin.filters import SourceFilter
 from articles.admin.pagination import CappedCountPaginator
 from articles.admin.uploads import UploadForm, upload_each
-from articles.admin.widgets import DESK_SCRIPT, PICTURES_SCRIPT, PictureChooser
+from articles.admin.widgets import (
+    DESK_SCRIPT,
+    PICTURES_SCRIPT,
+    KeyedAutocompletes,
+    PictureChooser,
+)
 from articles.models import Article, Image
 
 # The chooser's and the picture dialog's matches; the newest when nothing is typed.
@@ -89,8 +94,9 @@ class ImageAdminForm(forms.ModelForm):
         }
 
 
-class ChoosesPictures:
-    """Mixed into an admin with a picture field: chosen from the library with a preview."""
+class ChoosesPictures(KeyedAutocompletes):
+    """Mixed into an admin with a picture field: chosen from the library with a preview
+    (and its other autocompletes drawn safely whatever was posted)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Image and db_field.name in self.get_autocomplete_fields(
@@ -135,7 +141,7 @@ def losing(images):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(KeyedAutocompletes, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",

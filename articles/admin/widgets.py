@@ -1,9 +1,14 @@
-"""The desk's own widgets: the body editor and the picture chooser."""
+"""The desk's own widgets: the body editor, the picture chooser and an autocomplete for
+inline rows."""
 
 import json
 
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.contrib.admin.widgets import (
+    AdminTextareaWidget,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -48,7 +53,42 @@ class BodyEditor(AdminTextareaWidget):
         return context
 
 
-class PictureChooser(AutocompleteSelect):
+class Keyed:
+    """An autocomplete whose tampered value (not a key: "1; DROP TABLE…") draws as no choice,
+    beside the field's own "not a valid choice" error, instead of failing to draw the form
+    (Django's own looks the value up as it is, and the database refuses it)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [key for key in value if str(key).isdigit()], attr)
+
+
+class KeyedAutocompleteSelect(Keyed, AutocompleteSelect):
+    pass
+
+
+class KeyedAutocompleteSelectMultiple(Keyed, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyedAutocompletes:
+    """Mixed into every admin with autocomplete fields: each drawn by a Keyed widget."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PictureChooser(KeyedAutocompleteSelect):
     """A picture chosen from the library by its alt text, caption or credit (the admin's
     autocomplete), with a preview of the one chosen: drawn by the server, and redrawn by
     static/desk/pictures.js when the choice changes."""
@@ -77,3 +117,19 @@ class PictureChooser(AutocompleteSelect):
             },
         )
         return mark_safe(select + preview)  # both rendered by templates, escaped there
+
+
+class RowAutocomplete(KeyedAutocompleteSelect):
+    """The admin's autocomplete for a row of an inline: the choice it shows is the one
+    read with the row (``chosen``), where Django's reads it again, a query per row."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        wanted = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.chosen is None or wanted != {str(self.chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.chosen)
+        options.append(self.create_option(name, self.chosen.pk, label, wanted, len(options)))
+        return [(None, options, 0)]

@@ -204,16 +204,18 @@ class ArticleSerializer(serializers.ModelSerializer):
             "lead_image",
             "images",
             "status",
+            "flag",
             "published_at",
             "embargoed_until",
             "created_at",
             "updated_at",
+            "revised_at",
             "version",
             "corrections",
         ]
         read_only_fields = [
             *("id", "body_html", "body_text", "word_count"),
-            *("created_at", "updated_at", "version"),
+            *("created_at", "updated_at", "revised_at", "version"),
         ]
         extra_kwargs = {"slug": {"required": False}}
 

@@ -1,5 +1,6 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
-the authors who write them, the pictures they show and the site's own pages.
+the authors who write them, the pictures they show, the front page that arranges
+them, the rules that file wire stories in sections and the site's own pages.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -17,6 +18,7 @@ from articles.models.articles import (
     Audience,
     Correction,
     EditConflict,
+    Flag,
     Status,
 )
 from articles.models.base import SLUG_MAX_LENGTH, SluggedModel, SlugRedirect
@@ -31,7 +33,9 @@ from articles.models.entities import (
     Source,
     SourceKind,
 )
+from articles.models.front import FrontBlock, FrontPage, FrontPin
 from articles.models.images import Image, ImageQuerySet, Rendition
+from articles.models.section_rules import SectionRule
 from articles.models.site_pages import SitePage, SitePageQuerySet
 from articles.models.wire_items import (
     AlreadyHandled,
@@ -53,6 +57,10 @@ __all__ = [
     "Correction",
     "EditConflict",
     "Entity",
+    "Flag",
+    "FrontBlock",
+    "FrontPage",
+    "FrontPin",
     "Handled",
     "Image",
     "ImageQuerySet",
@@ -66,6 +74,7 @@ __all__ = [
     "SlugRedirect",
     "SluggedModel",
     "Section",
+    "SectionRule",
     "Source",
     "SourceKind",
     "Status",

@@ -30,6 +30,13 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+class Flag(models.TextChoices):
+    """A label the front and the story page show while an editor leaves it set."""
+
+    BREAKING = "breaking", "Breaking"
+    DEVELOPING = "developing", "Developing"
+
+
 BODY_MAX_LENGTH = 1_000_000
 WORDS_A_MINUTE = 230
 SUMMARY_MAX_LENGTH = 2_000
@@ -145,14 +152,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(about_condition(kind, ref))
 
     def related_to(self, article):
-        """Other stories sharing a person or place with ``article`` (its links prefetched)."""
+        """Other stories sharing a person, a place or the section with ``article`` (its
+        links prefetched)."""
         places = Article.places.through.objects.filter(
             article=OuterRef("pk"), place__in=[place.pk for place in article.places.all()]
         )
         people = Article.people.through.objects.filter(
             article=OuterRef("pk"), person__in=[person.pk for person in article.people.all()]
         )
-        return self.exclude(pk=article.pk).filter(Exists(places) | Exists(people))
+        shared = Exists(places) | Exists(people)
+        if article.section_id is not None:
+            shared |= Q(section_id=article.section_id)
+        return self.exclude(pk=article.pk).filter(shared)
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -214,6 +225,7 @@ class ArticleQuerySet(models.QuerySet):
     # row's bytes and no list shows them.
     LISTING_FIELDS = (
         *("id", "slug", "headline", "summary", "status", "published_at", "updated_at"),
+        *("flag", "revised_at"),
         *("source__id", "source__slug", "source__name"),
         *("dateline__id", "dateline__slug", "dateline__name"),
         *("section__id", "section__slug", "section__name"),
@@ -225,6 +237,11 @@ class ArticleQuerySet(models.QuerySet):
         return self._teasers(
             Rendition.objects.for_pages(specs=responsive.TEASER_SPECS),
         )
+
+    def for_front(self, *, specs=responsive.FRONT_SPECS):
+        """A teaser on the front: a listing's, with the crops the front shows (the lead's
+        large picture); ``specs`` for a block, whose teasers are a listing's size."""
+        return self._teasers(Rendition.objects.for_pages(specs=specs))
 
     # What a teaser shows of its lead image, and a feed item besides (its caption and credit).
     TEASER_IMAGE_FIELDS = ("lead_image__id", "lead_image__alt_text")
@@ -469,6 +486,12 @@ class Article(SluggedModel):
         help_text="Where the story was filed from.",
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    flag = models.CharField(
+        max_length=20,
+        choices=Flag,
+        blank=True,
+        help_text="A label on the front and the story page while set; clear it when it is over.",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -476,6 +499,9 @@ class Article(SluggedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When readers last saw the story change: its text revised, or a correction published,
+    # after it went public ("Updated 14:05"). A retag or a re-link is no update to them.
+    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -514,7 +540,10 @@ class Article(SluggedModel):
     TRACKED_FIELDS = (
         *("headline", "headline_needs_review", "summary", "body", "byline"),
         *("section", "source", "dateline", "slug", "status", "published_at", "lead_image"),
+        "flag",
     )
+    # A change to these after publication is an update readers are told of.
+    REVISED_FIELDS = ("headline", "summary", "body")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -789,6 +818,32 @@ class Article(SluggedModel):
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and not self.is_public
+
+    def main_person(self):
+        """The person the story is most about: the one its text names first (links
+        prefetched; no query)."""
+        return self._named_first(self.people.all())
+
+    def main_place(self):
+        """The place the story is most about: where it was filed from, else the place its
+        text names first."""
+        return self.dateline or self._named_first(self.places.all())
+
+    def _named_first(self, entities):
+        text = self.linkable_text
+
+        def first_mention(entity):
+            found = [text.find(name) for name in entity.names if name and name in text]
+            return min(found) if found else len(text)
+
+        return min(entities, key=first_mention, default=None)
+
+    @property
+    def updated_for_readers(self):
+        """The time of the story's last update to readers, or None if it has had none."""
+        if self.revised_at and self.published_at and self.revised_at > self.published_at:
+            return self.revised_at
+        return None
 
     def _author_parts(self):
         authors = list(self.authors.all())

@@ -1,7 +1,9 @@
 """The reader site for people using a screen reader, a keyboard or a phone.
 
-axe-core (npm, see package.json) checks each page for serious and critical violations;
-the phone-width and skip-link checks need a real layout and real focus.
+axe-core (npm, see package.json) checks each page for serious and critical violations:
+at the desktop's width, and at a phone's in the light and the dark colour scheme, colour
+contrast (WCAG AA) included; the phone-width and skip-link checks need a real layout and
+real focus.
 """
 
 import pytest
@@ -9,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles import editorial
 from articles.models import Article, Source
-from tests.browser.conftest import TIMEOUT_MS, serious_violations
+from tests.browser.conftest import PHONE_WIDTH, TIMEOUT_MS, reader_page, serious_violations
 from tests.factories import ArticleFactory, AuthorFactory
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
@@ -82,6 +84,23 @@ def test_no_sideways_scrolling_on_a_phone(phone, corrected_seed, url):
     width = phone.evaluate("document.documentElement.scrollWidth")
 
     assert width <= 360, f"{url} is {width} px wide on a 360 px phone"
+
+
+@pytest.mark.parametrize("name", ["front", "section", "article", "author"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_violations_on_a_phone_in_either_colour_scheme(
+    new_context, axe_script, reader_newsroom, scheme, name
+):
+    page = reader_page(new_context, width=PHONE_WIDTH, scheme=scheme, bypass_csp=True)
+    url = reader_newsroom.pages[name]
+    response = page.goto(url)
+    assert response.ok, f"{url} answered {response.status}"
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+
+    serious = serious_violations(page, must_check=["color-contrast"])
+
+    assert not serious, f"{url} ({scheme}, {PHONE_WIDTH} px):\n" + "\n".join(serious)
+    assert reader_newsroom.draft.headline not in page.content()
 
 
 def test_the_skip_link_shows_when_tabbed_to_and_jumps_to_the_content(phone, seed):

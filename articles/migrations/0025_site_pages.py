@@ -44,7 +44,7 @@ def remove_site_page_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_section_roles"),
+        ("articles", "0024_section_rules"),
     ]
 
     operations = [

@@ -1,0 +1,113 @@
+"""The front page as readers see it: the editors' arrangement, filled by publication time.
+
+``FrontPage`` holds what editors pinned; this reads it against the public
+stories at the moment of the request:
+
+- the lead: the pinned lead while its pin holds and the story is public, else the
+  newest public story;
+- the top stories: the pins in force whose stories are public, in the editors' order,
+  then the newest public stories not already shown, up to ``TOP_STORIES``;
+- the section blocks: each section's newest public stories not shown above.
+
+A fixed number of queries whatever the number of stories, pins or blocks.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from articles import responsive
+from articles.models import Article, FrontBlock, FrontPage, FrontPin
+from articles.models.front import BLOCK_STORIES, TOP_STORIES, live
+
+FRONT = 1  # the one arrangement's key (FrontPage.current)
+
+
+@dataclass
+class Front:
+    lead: Article | None = None
+    top: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)  # [(section, [stories])]
+
+    @property
+    def stories(self):
+        """Every story the front shows, once, in the order it shows them."""
+        shown = [self.lead] if self.lead else []
+        return [*shown, *self.top, *(story for _, stories in self.blocks for story in stories)]
+
+
+def assemble(now=None):
+    """The front as it stands at ``now``."""
+    now = now or timezone.now()
+    arrangement = FrontPage.objects.filter(pk=FRONT).values("lead_id", "lead_until").first()
+    lead_id = None
+    if arrangement and arrangement["lead_id"]:
+        until = arrangement["lead_until"]
+        lead_id = arrangement["lead_id"] if until is None or until > now else None
+    pinned = list(
+        FrontPin.objects.filter(front_id=FRONT).shown(now).values_list("article_id", flat=True)
+    )
+    wanted = [pk for pk in [lead_id, *pinned] if pk is not None]
+    public = Article.objects.public()
+    newest = public.exclude(pk__in=wanted).newest_first().values("pk")[: TOP_STORIES + 1]
+    found = {
+        story.pk: story for story in public.for_front().filter(Q(pk__in=wanted) | Q(pk__in=newest))
+    }
+    # The pinned lead if public (a scheduled lead is not yet: the newest leads until then).
+    lead = found.pop(lead_id, None)
+    top = [found.pop(pk) for pk in pinned if pk in found]
+    rest = sorted(found.values(), key=lambda story: (story.published_at, story.pk), reverse=True)
+    if lead is None and rest:
+        lead = rest.pop(0)
+    top += rest[: max(0, TOP_STORIES - len(top))]
+    front = Front(lead=lead, top=top[:TOP_STORIES])
+    front.blocks = _blocks(now, exclude=[story.pk for story in front.stories])
+    return front
+
+
+def _blocks(now, *, exclude):
+    blocks = list(
+        FrontBlock.objects.filter(front_id=FRONT)
+        .select_related("section")
+        .order_by("position", "id")
+    )
+    if not blocks:
+        return []
+    newest_in_section = Window(
+        RowNumber(),
+        partition_by=[F("section_id")],
+        order_by=[F("published_at").desc(), F("id").desc()],
+    )
+    stories = (
+        Article.objects.public()
+        .filter(section__in=[block.section_id for block in blocks])
+        .exclude(pk__in=exclude)
+        .for_front(specs=responsive.TEASER_SPECS)
+        .annotate(rank=newest_in_section)
+        .filter(rank__lte=BLOCK_STORIES)
+    )
+    by_section = {}
+    for story in stories:
+        by_section.setdefault(story.section_id, []).append(story)
+    return [(block.section, by_section.get(block.section_id, [])) for block in blocks]
+
+
+def seconds_until_change(now=None):
+    """Seconds until a pin in force ends by itself (the front changes with no edit), or None."""
+    now = now or timezone.now()
+    ends = [
+        moment
+        for moment in (
+            *FrontPage.objects.filter(pk=FRONT, lead_until__gt=now).values_list(
+                "lead_until", flat=True
+            ),
+            *FrontPin.objects.filter(
+                live(now=now), front_id=FRONT, until__isnull=False
+            ).values_list("until", flat=True),
+        )
+    ]
+    if not ends:
+        return None
+    return max(1, int((min(ends) - now).total_seconds()) + 1)
