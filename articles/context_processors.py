@@ -10,4 +10,5 @@ def site(request):
         "entity_kinds": [kind for kind in kinds.KINDS if kind is not kinds.SECTION],
         # A callable: read only by a page that shows the navigation.
         "navigation_sections": page_cache.navigation_sections,
+        "footer_site_pages": page_cache.footer_site_pages,
     }

@@ -11,11 +11,15 @@ remember to:
   a story in review or an archived one is on no public page, and the desk's
   work on it must not show outside, not even as a new Last-Modified;
 - cached public pages again when a picture is described, re-cropped or deleted: its
-  alt text, caption, credit and renditions are on the pages of the published stories
-  and the entities showing it (a picture just uploaded, or only drafts show, is on none);
+  alt text, caption, credit and renditions are on the pages of the published stories,
+  the entities and the published site pages showing it (a picture just uploaded, or
+  only drafts show, is on none);
 - the front page (``page_cache.scope_changed("front")``), and no other page, when its
   arrangement changes: the lead, a pin or a block (a story or section deleted
   takes its pins and blocks with it);
+- cached public pages and every page's footer when a site page (About, Contact...)
+  that is published, or was as last read, is saved or deleted: it is a page, and
+  in every page's footer (a hidden page edited is on none);
 - each process's gazetteer (``linking``): an entity created, renamed, given
   new aliases or deleted;
 - the reader HTML of the stories showing a picture (``reader_html``), which copies
@@ -38,6 +42,7 @@ from articles.models import (
     FrontPin,
     Image,
     Section,
+    SitePage,
     Status,
 )
 
@@ -91,6 +96,16 @@ def front_changed(sender, **kwargs):
     page_cache.scope_changed(page_cache.FRONT)
 
 
+def site_page_saved(sender, instance, created, **kwargs):
+    if instance.reaches_readers(created=created):
+        page_cache.site_pages_changed()
+
+
+def site_page_deleted(sender, instance, **kwargs):
+    if instance.reaches_readers():
+        page_cache.site_pages_changed()
+
+
 def picture_saved(sender, instance, created, **kwargs):
     if created:
         return  # an upload: no story or page shows it yet
@@ -109,8 +124,10 @@ def _picture_changed(image):
     # As for stories: a picture only drafts show is on no public page, and its change
     # must not show outside, not even as a new Last-Modified.
     published = Article.objects.public() | Article.objects.scheduled()
-    on_pages = published.filter(pk__in=showing).exists() or any(
-        kind.model.objects.filter(image=image).exists() for kind in kinds.KINDS
+    on_pages = (
+        published.filter(pk__in=showing).exists()
+        or any(kind.model.objects.filter(image=image).exists() for kind in kinds.KINDS)
+        or SitePage.objects.public().showing(image).exists()
     )
     if on_pages:
         page_cache.newsroom_changed()
@@ -140,6 +157,9 @@ def connect():
     for model in (FrontPage, FrontPin, FrontBlock):
         post_save.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
         post_delete.connect(front_changed, sender=model, dispatch_uid=f"front-{model.__name__}")
+    # Every page's footer lists the site pages; each is a page of its own.
+    post_save.connect(site_page_saved, sender=SitePage, dispatch_uid="footer-site-page")
+    post_delete.connect(site_page_deleted, sender=SitePage, dispatch_uid="footer-site-page")
     for kind in kinds.LINKED:
         links = getattr(Article, kind.link_field).through
         m2m_changed.connect(links_changed, sender=links, dispatch_uid=f"links-{kind.name}")

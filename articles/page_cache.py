@@ -41,6 +41,8 @@ CACHED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language")
 NAVIGATION_KEY = "pages:navigation-sections"
 # The scope of the front page: its arrangement (articles/models/front.py).
 FRONT = "front"
+# And every page's footer the site's own pages (About, Contact...), kept likewise.
+FOOTER_KEY = "pages:footer-site-pages"
 
 
 def generation():
@@ -223,3 +225,24 @@ def sections_changed():
     # Again after the commit: a page made meanwhile may have kept the old list.
     cache.delete(NAVIGATION_KEY)
     transaction.on_commit(functools.partial(cache.delete, NAVIGATION_KEY))
+
+
+def footer_site_pages():
+    """The site pages every page's footer links, as (title, address), in their order.
+
+    Kept like the sections until a site page changes (invalidation.py).
+    """
+    site_pages = cache.get(FOOTER_KEY)
+    if site_pages is None:
+        site_page_model = apps.get_model("articles", "SitePage")
+        site_pages = [
+            (page.title, page.get_absolute_url()) for page in site_page_model.objects.for_footer()
+        ]
+        cache.set(FOOTER_KEY, site_pages, timeout=None)
+    return site_pages
+
+
+def site_pages_changed():
+    cache.delete(FOOTER_KEY)
+    transaction.on_commit(functools.partial(cache.delete, FOOTER_KEY))
+    newsroom_changed()  # the footer is on every page, and the page itself is one

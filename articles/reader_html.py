@@ -39,6 +39,25 @@ def figures(body):
     }
 
 
+def site_page(page):
+    """A site page's reader HTML, made when the page is (its page is cached whole).
+
+    Only what the editor wrote and linked: the gazetteer links no mentions on the
+    site's own pages. At most three queries, whatever the body holds.
+    """
+    return rendering.render_body(
+        page.body,
+        find_mentions=no_mentions,
+        links={},
+        addresses=linking.addresses(bodies.editor_links(page.body)),
+        figures=figures(page.body),
+    )
+
+
+def no_mentions(text):
+    return ()
+
+
 def render_showing(article_ids):
     """Render again the stories ``article_ids`` (those that showed a changed picture)."""
     for article in Article.objects.filter(pk__in=article_ids).only("pk", "body", "body_html"):

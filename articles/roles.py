@@ -2,7 +2,8 @@
 
 Reporters write: they create stories, edit their own drafts and submit them
 for review. Editors run the desk: everything on stories and entities,
-including publishing, scheduling, archiving, deleting and correcting.
+including publishing, scheduling, archiving, deleting and correcting, and the
+site's own pages (About, Contact...).
 Partners are API clients that receive published stories before their
 publication time (embargo), and nothing else beyond the public.
 A change here needs a data migration of its own with the new lists
@@ -35,6 +36,7 @@ ROLES = {
                 "image",
                 *ENTITY_MODELS,
                 "sectionrule",
+                "sitepage",
             ]
             for action in ("add", "change", "delete", "view")
         ],

@@ -1,4 +1,5 @@
-"""Sitemaps: every public story and entity page, and a Google News sitemap of the last two days.
+"""Sitemaps: every public story, entity page and site page, and a Google News sitemap of
+the last two days.
 
 A story's entry lists the pictures it shows (Google's image sitemap, ``image:image``
 in templates/sitemap.xml), each at its widest JPEG, at an absolute address.
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import kinds, responsive
-from articles.models import Article
+from articles.models import Article, SitePage
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 stories per sitemap
@@ -71,8 +72,21 @@ class PagesSitemap(Sitemap):
         return reverse(name)
 
 
+class SitePageSitemap(Sitemap):
+    """The site's own published pages (About, Contact...)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return SitePage.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
+    "site-pages": SitePageSitemap,
     "articles": ArticleSitemap,
     **{kind.plural: EntitySitemap(kind) for kind in kinds.KINDS},
 }

@@ -49,4 +49,7 @@ urlpatterns = [
     path("corrections/", page(views.CorrectionListView), name="corrections"),
     path("feed/", cached_page(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", cached_page(feeds.LatestArticlesAtomFeed()), name="atom-feed"),
+    # Last, and the URLconf's first segments are slugs no site page may take
+    # (SitePage.clean): a site page never shadows another address.
+    path("<slug:slug>/", page(views.SitePageView), name="site-page"),
 ]

@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles import front_page, kinds, pictures, search, structured_data
-from articles.models import Article, Correction
+from articles import front_page, kinds, pictures, reader_html, search, structured_data
+from articles.models import Article, Correction, SitePage
 
 
 @dataclass
@@ -271,6 +271,31 @@ class CorrectionListView(UncountedListView):
 
     def get_queryset(self):
         return Correction.objects.public().latest_first()
+
+
+class SitePageView(DetailView):
+    """One of the site's own pages (About, Contact...), at its top-level address."""
+
+    template_name = "articles/site_page.html"
+    context_object_name = "page"
+    query_parameters = ()
+
+    def get_queryset(self):
+        return SitePage.objects.public()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return moved_or_missing(SitePage, kwargs["slug"], SitePage.objects.public())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        # reader_html.site_page's output went through rendering.sanitise: the format only.
+        body_html = mark_safe(reader_html.site_page(self.object))
+        return super().get_context_data(
+            body_html=body_html, canonical_url=canonical_url(self.request), **kwargs
+        )
 
 
 @require_safe

@@ -55,8 +55,9 @@ def server_error(request):
         return JsonResponse(body, status=500)
     # With the site's settings, not the request's context processors: what
     # failed may be the database, so the page may need nothing of it (not even
-    # the navigation's sections, which a cold cache would read from it).
-    context = {**site(request), "navigation_sections": ()}
+    # the navigation's sections or the footer's pages, which a cold cache would read
+    # from it).
+    context = {**site(request), "navigation_sections": (), "footer_site_pages": ()}
     return HttpResponseServerError(loader.render_to_string("500.html", context))
 
 

@@ -16,6 +16,7 @@ from articles.models import (
     PlaceKind,
     Rendition,
     Section,
+    SitePage,
     Source,
     SourceKind,
     Status,
@@ -75,6 +76,16 @@ class SectionFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Section {n}")
     position = factory.Sequence(lambda n: n)
+
+
+class SitePageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SitePage
+
+    title = factory.Sequence(lambda n: f"Site page {n}")
+    body = "<p>What the newsroom says about itself.</p>"
+    footer_position = factory.Sequence(lambda n: n)
+    published = True
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,7 @@ from articles.models import (
     Place,
     Section,
     SectionRule,
+    SitePage,
     Source,
     Status,
 )
@@ -57,6 +58,21 @@ def test_seed_sections_are_the_papers_in_their_order(seed):
     ]
 
 
+def test_seed_site_pages_are_in_the_footer_in_their_order(seed, client):
+    pages = [(page.slug, page.title) for page in SitePage.objects.for_footer()]
+    assert pages == [
+        ("about", "About the newsroom"),
+        ("contact", "Contact"),
+        ("corrections-policy", "Corrections policy"),
+        ("terms", "Terms of use"),
+    ]
+    for page in SitePage.objects.all():
+        page.full_clean()  # no reserved slug, no overlong title
+        assert client.get(page.get_absolute_url()).status_code == 200
+    assert "desk@example.org" in SitePage.objects.get(slug="contact").body
+    assert 'href="/corrections/"' in SitePage.objects.get(slug="corrections-policy").body
+
+
 def test_seed_files_the_ministrys_stories_in_politics(seed):
     rule = SectionRule.objects.get()
     assert (rule.section.slug, rule.kind.name, rule.entity.slug) == (
@@ -88,11 +104,11 @@ def test_seed_entities_carry_their_facts(seed):
 
 
 def test_loading_twice_duplicates_nothing(seed):
-    models = (Article, Source, Person, Place, Section, SectionRule)
+    models = (Article, Source, Person, Place, Section, SectionRule, SitePage)
     counts = [model.objects.count() for model in models]
     call_command("load_seed", stdout=io.StringIO())
     assert [model.objects.count() for model in models] == counts
-    assert counts == [1, 2, 1, 9, 5, 1]
+    assert counts == [1, 2, 1, 9, 5, 1, 4]
     assert Article.objects.get().places.count() == 8
 
 
@@ -107,6 +123,9 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     hasanov.title = "Former Minister of Defense"
     hasanov.save()
     Place.objects.get(slug="khizi").delete()
+    contact = SitePage.objects.get(slug="contact")
+    contact.title = "Write to us"
+    contact.save()
 
     out = io.StringIO()
     call_command("load_seed", stdout=out)
@@ -115,7 +134,8 @@ def test_loading_again_keeps_what_editors_changed(seed, editor):
     assert (stored.byline, stored.version) == ("By the desk", version)
     assert Person.objects.get(slug="zakir-hasanov").title == "Former Minister of Defense"
     assert Place.objects.filter(slug="khizi").exists()  # missing, so made again
-    assert "1 created, 18 already there" in out.getvalue()
+    assert SitePage.objects.get(slug="contact").title == "Write to us"
+    assert "1 created, 22 already there" in out.getvalue()
 
 
 SEED_PICTURE = ROOT / "fixtures" / "pictures" / "baku.jpg"

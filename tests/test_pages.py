@@ -444,6 +444,7 @@ class TestHostileAddresses:
     ):
         settings.PAGE_CACHE_SECONDS = 0
         page_cache.navigation_sections()  # kept from an earlier page, as on a running site
+        page_cache.footer_site_pages()
         with django_assert_num_queries(0):
             response = client.get("/search/", {"q": "story", "place": "not a slug"})
         assert list(response.context["articles"]) == []
@@ -578,7 +579,8 @@ class TestSitemaps:
         assert {url.rsplit("/", 1)[1] for url in locations} == {
             f"sitemap-{section}.xml"
             for section in [
-                *("pages", "articles", "people", "places", "sources", "authors", "sections")
+                *("pages", "site-pages", "articles"),
+                *("people", "places", "sources", "authors", "sections"),
             ]
         }
 
@@ -790,6 +792,7 @@ def test_an_entity_page_reads_one_entity_not_the_table(
     ArticleFactory(public=True, places=[place])
     PlaceFactory.create_batch(others)
     page_cache.navigation_sections()  # kept from an earlier page
+    page_cache.footer_site_pages()
     # Built per request and cut to the one slug: however many places there are,
     # the page reads one (then its stories, their authors, and when the next story is due).
     with django_assert_max_num_queries(4):
@@ -830,12 +833,14 @@ class TestFixedQueries:
     @pytest.fixture(autouse=True)
     def navigation_kept(self, stories):
         # Kept since an earlier page: a cold cache costs the one query once
-        # (TestNavigation).
+        # (TestNavigation), and the footer's site pages likewise.
         page_cache.navigation_sections()
+        page_cache.footer_site_pages()
 
     # Lists of stories read their authors in one query more; the front reads its lead,
-    # pins, blocks and their stories (with authors) besides the latest; the sitemap index counts
-    # two per kind of entity; the articles' sitemap reads the pictures its stories show.
+    # pins, blocks and their stories (with authors) besides the latest; the sitemap index
+    # counts two per kind of entity and two for the site pages; the articles' sitemap
+    # reads the pictures its stories show.
     @pytest.mark.parametrize(
         ("url", "queries"),
         [
@@ -849,7 +854,7 @@ class TestFixedQueries:
             ("/sections/", 1),
             ("/corrections/", 1),
             ("/search/?q=story", 3),
-            ("/sitemap.xml", 12),
+            ("/sitemap.xml", 14),
             ("/sitemap-articles.xml", 3),
             ("/sitemap-authors.xml", 2),
             ("/sitemap-sections.xml", 2),

@@ -1,4 +1,4 @@
-"""The editors' desk in Django's admin: articles, entities, pictures, the front page and the
-wire log."""
+"""The editors' desk in Django's admin: articles, entities, pictures, the front page, the
+wire log and the site's own pages."""
 
-from articles.admin import articles, entities, front, images  # noqa: F401 - registers the admins
+from articles.admin import articles, entities, front, images, site_pages  # noqa: F401 - registers

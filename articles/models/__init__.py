@@ -1,6 +1,6 @@
 """The newsroom's domain: sources, people and places, the articles that mention them,
 the authors who write them, the pictures they show, the front page that arranges
-them and the rules that file wire stories in sections.
+them, the rules that file wire stories in sections and the site's own pages.
 
 The rules about a row live on these models and their QuerySets, once: what is
 public, which status moves are legal, the conditional claim of a version, the
@@ -36,6 +36,7 @@ from articles.models.entities import (
 from articles.models.front import FrontBlock, FrontPage, FrontPin
 from articles.models.images import Image, ImageQuerySet, Rendition
 from articles.models.section_rules import SectionRule
+from articles.models.site_pages import SitePage, SitePageQuerySet
 from articles.models.wire_items import (
     AlreadyHandled,
     Handled,
@@ -68,6 +69,8 @@ __all__ = [
     "PlaceKind",
     "Presence",
     "Rendition",
+    "SitePage",
+    "SitePageQuerySet",
     "SlugRedirect",
     "SluggedModel",
     "Section",

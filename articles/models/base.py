@@ -102,6 +102,10 @@ class SluggedModel(models.Model):
             return None
         return cls._default_manager.filter(pk=redirect.object_id).first()
 
+    def reserved_slugs(self):
+        """Slugs this model may never take, whatever its rows: none, unless a model says."""
+        return set()
+
     def slug_taken(self, slug):
         return type(self)._default_manager.filter(slug=slug).exclude(pk=self.pk).exists()
 
@@ -114,6 +118,7 @@ class SluggedModel(models.Model):
             .exclude(pk=self.pk)
             .values_list("slug", flat=True)
         )
+        taken |= self.reserved_slugs()
         if base not in taken:
             return base
         suffix = 2

@@ -30,6 +30,8 @@ READER_PAGES = [
     "/search/?q=Iskander",
     "/search/?q=xylophone",
     "/corrections/",
+    "/about/",
+    "/corrections-policy/",
 ]
 
 

@@ -30,10 +30,10 @@ SEED_PICTURES = [
 
 class Command(BaseCommand):
     help = (
-        "Load the seed newsroom: create the sources, people, places and stories of the "
-        "fixture that are missing, found by their slugs, and never change one that exists. "
-        "Safe to run again: an editor's changes to seed data stay. Draws the share card "
-        "of each published story without a picture."
+        "Load the seed newsroom: create the sources, people, places, sections, stories and "
+        "site pages of the fixture that are missing, found by their slugs, and never change "
+        "one that exists. Safe to run again: an editor's changes to seed data stay. Draws "
+        "the share card of each published story without a picture."
     )
 
     def add_arguments(self, parser):
