@@ -13,6 +13,7 @@ A fixed number of queries whatever the number of stories, pins or blocks.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from articles import responsive
 from articles.models import Article, FrontBlock, FrontPage, FrontPin
-from articles.models.front import BLOCK_STORIES, TOP_STORIES, live
+from articles.models.front import BLOCK_STORIES, TOP_STORIES
 
 FRONT = 1  # the one arrangement's key (FrontPage.current)
 
@@ -30,6 +31,7 @@ class Front:
     lead: Article | None = None
     top: list = field(default_factory=list)
     blocks: list = field(default_factory=list)  # [(section, [stories])]
+    changes_at: datetime | None = None  # when the first pin in force ends
 
     @property
     def stories(self):
@@ -42,13 +44,17 @@ def assemble(now=None):
     """The front as it stands at ``now``."""
     now = now or timezone.now()
     arrangement = FrontPage.objects.filter(pk=FRONT).values("lead_id", "lead_until").first()
-    lead_id = None
+    lead_id, ends = None, []
     if arrangement and arrangement["lead_id"]:
         until = arrangement["lead_until"]
-        lead_id = arrangement["lead_id"] if until is None or until > now else None
-    pinned = list(
-        FrontPin.objects.filter(front_id=FRONT).shown(now).values_list("article_id", flat=True)
+        if until is None or until > now:
+            lead_id = arrangement["lead_id"]
+            ends.append(until)
+    pins = list(
+        FrontPin.objects.filter(front_id=FRONT).shown(now).values_list("article_id", "until")
     )
+    pinned = [pk for pk, _ in pins]
+    ends += [until for _, until in pins]
     wanted = [pk for pk in [lead_id, *pinned] if pk is not None]
     public = Article.objects.public()
     newest = public.exclude(pk__in=wanted).newest_first().values("pk")[: TOP_STORIES + 1]
@@ -62,7 +68,9 @@ def assemble(now=None):
     if lead is None and rest:
         lead = rest.pop(0)
     top += rest[: max(0, TOP_STORIES - len(top))]
-    front = Front(lead=lead, top=top[:TOP_STORIES])
+    # A pin in force ends by itself: the front changes then, with no edit.
+    changes_at = min((end for end in ends if end is not None), default=None)
+    front = Front(lead=lead, top=top[:TOP_STORIES], changes_at=changes_at)
     front.blocks = _blocks(now, exclude=[story.pk for story in front.stories])
     return front
 
@@ -92,22 +100,3 @@ def _blocks(now, *, exclude):
     for story in stories:
         by_section.setdefault(story.section_id, []).append(story)
     return [(block.section, by_section.get(block.section_id, [])) for block in blocks]
-
-
-def seconds_until_change(now=None):
-    """Seconds until a pin in force ends by itself (the front changes with no edit), or None."""
-    now = now or timezone.now()
-    ends = [
-        moment
-        for moment in (
-            *FrontPage.objects.filter(pk=FRONT, lead_until__gt=now).values_list(
-                "lead_until", flat=True
-            ),
-            *FrontPin.objects.filter(
-                live(now=now), front_id=FRONT, until__isnull=False
-            ).values_list("until", flat=True),
-        )
-    ]
-    if not ends:
-        return None
-    return max(1, int((min(ends) - now).total_seconds()) + 1)

@@ -14,8 +14,8 @@ A page may also depend on a part of the site that changes without any story
 changing (the front's arrangement: ``scope="front"``): it is keyed by that
 part's version too, which moves alone when that part changes, so arranging
 the front makes the front stale and no other page. Such a part may also change
-by itself at a known time (a pin that ends at 18:00: ``fresh_for``), and its
-pages are not kept past it.
+by itself at a known time (a pin that ends at 18:00): the view says when on its
+response (``response.changes_at``), and the page is not kept past it.
 """
 
 import functools
@@ -149,7 +149,7 @@ def seconds_until_next_publication(current):
     return max(0, int(due - datetime.now(UTC).timestamp()) + 1)
 
 
-def cached_page(view, *, query=(), scope=None, fresh_for=None):
+def cached_page(view, *, query=(), scope=None):
     """Serve a public page from the cache, and tell browsers to revalidate it.
 
     Public pages look the same to everyone, so the key is the address and the
@@ -158,7 +158,7 @@ def cached_page(view, *, query=(), scope=None, fresh_for=None):
     the view sees those alone, so every address that differs only in others
     (``/?utm=<random>``) is one page in one entry, which no junk can multiply.
     ``scope`` names a part of the site the page shows besides stories (its version
-    is in the key), and ``fresh_for()`` the seconds until that part changes by itself.
+    is in the key); a response's ``changes_at`` (a datetime) is when it changes by itself.
     """
 
     @functools.wraps(view)
@@ -181,9 +181,9 @@ def cached_page(view, *, query=(), scope=None, fresh_for=None):
             due = seconds_until_next_publication(current)
             if due is not None:
                 timeout = min(timeout, due)
-            ends = fresh_for() if fresh_for is not None else None
-            if ends is not None:
-                timeout = min(timeout, ends)
+            changes_at = getattr(response, "changes_at", None)
+            if changes_at is not None:
+                timeout = min(timeout, max(1, int(changes_at.timestamp() - time.time()) + 1))
             headers = {name: response[name] for name in CACHED_HEADERS if name in response}
             cache.set(key, (response.content, response.status_code, headers), timeout)
         return revalidate(response)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles import feeds, front_page, kinds, page_cache, views
+from articles import feeds, kinds, page_cache, views
 from articles.page_cache import cached_page
 
 app_name = "articles"
@@ -12,12 +12,9 @@ def page(view, **initkwargs):
     return cached_page(view.as_view(**initkwargs), query=view.query_parameters)
 
 
-# The front: kept under its arrangement's version too, and not past a pin's end.
+# The front: kept under its arrangement's version too (and not past a pin's end).
 front = cached_page(
-    views.HomeView.as_view(),
-    query=views.HomeView.query_parameters,
-    scope=page_cache.FRONT,
-    fresh_for=front_page.seconds_until_change,
+    views.HomeView.as_view(), query=views.HomeView.query_parameters, scope=page_cache.FRONT
 )
 
 

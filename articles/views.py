@@ -117,6 +117,12 @@ class HomeView(UncountedListView):
             context["front"] = front_page.assemble()
         return context
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if "front" in context:  # kept by the page cache until a pin ends (page_cache)
+            response.changes_at = context["front"].changes_at
+        return response
+
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
