@@ -284,9 +284,11 @@ def _articles(rng, count, tag, anchor, sources, places, people, progress):
                 "section_id": None,  # sections are the desk's few, not generated
                 "dateline_id": chosen_places[0][0],
                 "status": status,
+                "flag": "",
                 "published_at": published_at,
                 "created_at": created,
                 "updated_at": updated,
+                "revised_at": None,
                 "created_by_id": None,
                 "updated_by_id": None,
                 "submitted_by_id": None,

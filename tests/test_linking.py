@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from articles import kinds
 from articles.matching import Entity, Gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,8 @@ def seed_newsroom():
         kind = row["model"].removeprefix("articles.")
         if kind == "article":
             article = row["fields"]
-        elif kind not in ("section", "sectionrule"):  # filing, never found in the text
+        # The kinds stories are linked to (a section is filing, a rule or a page no entity).
+        elif kind in kinds.BY_NAME and kinds.BY_NAME[kind].linked:
             entities.append(
                 Entity(kind, number, row["fields"]["name"], tuple(row["fields"]["aliases"]))
             )
