@@ -2,6 +2,7 @@
 section blocks and latest list; teasers; the story page's breadcrumb, times, share
 links, related and "more about" blocks; the stylesheet's schemes; fixed queries."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -320,6 +321,16 @@ class TestStoryPage:
         assert [(a.text, a.attrs["href"]) for a in crumbs.find_all("a")] == [
             ("Home", "/"),
             ("Politics", "/sections/politics/"),
+        ]
+
+    def test_the_breadcrumb_as_structured_data(self, client, reported):
+        page = page_of(client.get(reported["url"]))
+        scripts = page.find_all("script", type="application/ld+json")
+        trail = json.loads("".join(scripts[1].content))
+        assert trail["@type"] == "BreadcrumbList"
+        assert [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]] == [
+            (1, "Newsroom", "http://testserver/"),
+            (2, "Politics", "http://testserver/sections/politics/"),
         ]
 
     def test_the_flag_headline_standfirst_and_credit(self, client, reported):
