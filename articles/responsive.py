@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 
 from articles import imaging
 
-# The column a story is read in (static/css/site.css: 44rem less the page's padding).
+# The column a story is read in (static/css/site.css: .story, 42rem at most).
 COLUMN = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
 # The picture's own shape, by width: "w320"… and, for a picture narrower than a width,
 # its own ("w800"). None in a layout's specs means these.
@@ -42,20 +42,35 @@ INLINE = Layout("inline", OWN_WIDTHS, COLUMN)
 TEASER = Layout("teaser", ("16x9-400", "16x9-800"), "(min-width: 44rem) 12rem, 33vw")
 # An entity's portrait, view or logo on its page: a square.
 PORTRAIT = Layout("portrait", ("1x1-400", "1x1-800"), "10rem", eager=True)
-# The front's lead story: a wide crop across the front's main column, the page's main
-# picture. Its top stories show the teaser's crop at their grid's width.
+# The front (static/css/site.css): a page of at most 72rem inside 1rem of padding on
+# each side, 2rem from 48rem up. The lead's picture takes two thirds of the page less
+# a 2rem gap from 48rem up, the page's width below; it is the page's main picture.
 FRONT_LEAD = Layout(
     "front-lead",
     ("16x9-400", "16x9-800", "16x9-1200"),
-    "(min-width: 72rem) 46rem, (min-width: 48rem) 62vw, calc(100vw - 2rem)",
+    "(min-width: 76rem) 47rem, (min-width: 48rem) calc(66.67vw - 4rem), calc(100vw - 2rem)",
     eager=True,
     priority=True,
 )
+# The top stories: three columns from 64rem, two from 40rem (1.5rem gaps), and on a
+# phone a thumbnail a third of the width beside the headline.
 FRONT_TOP = Layout(
-    "front-top", ("16x9-400", "16x9-800"), "(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 33vw"
+    "front-top",
+    ("16x9-400", "16x9-800"),
+    "(min-width: 76rem) 23rem, (min-width: 64rem) calc(33.33vw - 2.33rem), "
+    "(min-width: 48rem) calc(50vw - 2.75rem), (min-width: 40rem) calc(50vw - 1.75rem), 33vw",
+)
+# A section block's stories: four columns from 64rem, else as the top stories. The
+# teaser's crops, which the blocks' query prefetches (front_page._blocks).
+FRONT_BLOCK = Layout(
+    "front-block",
+    TEASER.specs,
+    "(min-width: 76rem) 17rem, (min-width: 64rem) calc(25vw - 2.13rem), "
+    "(min-width: 48rem) calc(50vw - 2.75rem), (min-width: 40rem) calc(50vw - 1.75rem), 33vw",
 )
 LAYOUTS = {
-    layout.name: layout for layout in (LEAD, INLINE, TEASER, PORTRAIT, FRONT_LEAD, FRONT_TOP)
+    layout.name: layout
+    for layout in (LEAD, INLINE, TEASER, PORTRAIT, FRONT_LEAD, FRONT_TOP, FRONT_BLOCK)
 }
 # What the teaser and portrait layouts read: the list QuerySets prefetch these alone.
 TEASER_SPECS = TEASER.specs

@@ -146,6 +146,26 @@ def news_article(article, request, *, card=None):
     return data
 
 
+def breadcrumbs(article, request):
+    """The BreadcrumbList of the story page's breadcrumb (Home, then its section)."""
+    trail = [(settings.SITE_NAME, reverse("articles:home"))]
+    if article.section:
+        trail.append((article.section.name, article.section.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(address),
+            }
+            for position, (name, address) in enumerate(trail, start=1)
+        ],
+    }
+
+
 def as_script(data):
     """JSON for a <script type="application/ld+json"> element: "<", ">" and "&"
     escaped as JSON, so no text inside can end the element."""

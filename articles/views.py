@@ -165,6 +165,7 @@ class ArticleDetailView(DetailView):
             more_about=[(entity, stories) for entity, stories in more_about if stories],
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             jsonld=structured_data.news_article(article, self.request, card=card),
+            breadcrumb_jsonld=structured_data.breadcrumbs(article, self.request),
             share_image=structured_data.share_image(article, self.request, card=card),
             **kwargs,
         )

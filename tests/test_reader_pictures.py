@@ -278,12 +278,13 @@ class TestAPictureChanged:
 
 
 class TestTeasers:
-    def test_home_thumbnails_are_16x9_crops_the_first_eager(self, client):
-        story()  # one without: no thumbnail, no empty box
+    def test_list_thumbnails_are_16x9_crops_the_first_eager(self, client):
+        section = SectionFactory()
+        story(section=section)  # one without: no thumbnail, no empty box
         for _ in range(3):
-            story(ImageFactory())
+            story(ImageFactory(), section=section)
 
-        page = parse(client.get("/"))
+        page = parse(client.get(section.get_absolute_url()))
 
         imgs = of(page, "img")
         assert len(imgs) == 3
@@ -292,6 +293,23 @@ class TestTeasers:
         assert all("16x9-" in i["src"] for i in imgs)
         assert all((i["width"], i["height"]) == ("800", "450") for i in imgs)
         assert not any(i.get("fetchpriority") for i in imgs)
+        assert len(of(page, "article", **{"class": "teaser has-picture"})) == 3
+
+    def test_the_front_leads_with_its_picture_and_lazy_loads_the_latest(self, client):
+        story()
+        for _ in range(3):
+            story(ImageFactory())
+
+        page = parse(client.get("/"))
+
+        # The lead, two top stories, then the same three in the latest list.
+        lead, *others = of(page, "img")
+        assert lead["fetchpriority"] == "high" and "loading" not in lead
+        assert srcset_widths(lead["srcset"]) == [400, 800, 1200]
+        assert [i["sizes"] for i in others] == [responsive.FRONT_TOP.sizes] * 2 + [
+            responsive.TEASER.sizes
+        ] * 3
+        assert all(i.get("loading") == "lazy" and "16x9-" in i["src"] for i in others)
         assert len(of(page, "article", **{"class": "teaser has-picture"})) == 3
 
     def test_entity_pages_show_the_entity_and_thumbnails(self, client):
@@ -314,9 +332,13 @@ class TestTeasers:
 
 
 # Whatever the number of stories and pictures: the rows, their links, their pictures'
-# renditions (one prefetch each), and the page cache's bookkeeping.
-ARTICLE_QUERIES = 8
+# renditions (one prefetch each), and the page cache's bookkeeping; a story's page
+# also reads its related stories and "More about" its main place.
+ARTICLE_QUERIES = 9
 LIST_QUERIES = 6
+# The front above the latest: its pins, its stories with their authors and renditions
+# (tests/test_reader_design.py counts a front with section blocks).
+HOME_QUERIES = 13
 
 
 def stories_with_pictures(n, **links):
@@ -327,9 +349,10 @@ def stories_with_pictures(n, **links):
 class TestQueriesAreFixed:
     def test_home(self, client, django_assert_max_num_queries, n):
         stories_with_pictures(n)
-        with django_assert_max_num_queries(LIST_QUERIES):
+        with django_assert_max_num_queries(HOME_QUERIES):
             page = parse(client.get("/"))
-        assert len(of(page, "img")) == min(n, 20)
+        # The lead and top stories, then the page of latest.
+        assert len(of(page, "img")) == min(n, 7) + min(n, 20)
 
     @pytest.mark.parametrize("kind", kinds.KINDS, ids=lambda kind: kind.name)
     def test_entity_pages(self, client, django_assert_max_num_queries, n, kind):

@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Correction, Status
-from tests.factories import ArticleFactory, PersonFactory, PlaceFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +35,7 @@ ZONE_NAMES = {"UTC": {"UTC"}, "Europe/London": {"GMT", "BST"}, "Asia/Baku": {"UT
 
 
 class TimeElements(HTMLParser):
-    """Every <time> on a page: (its datetime attribute, its text)."""
+    """Every <time> on a page: (its datetime attribute, its text, its title attribute)."""
 
     def __init__(self):
         super().__init__()
@@ -37,7 +43,7 @@ class TimeElements(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "time":
-            self.open = [dict(attrs).get("datetime"), ""]
+            self.open = [dict(attrs).get("datetime"), "", dict(attrs).get("title")]
 
     def handle_data(self, data):
         if self.open is not None:
@@ -94,7 +100,7 @@ class TestMetaLine:
         page = desk_client(editor).get(preview_url(draft)).text
         assert text_of(page, "meta") == line
 
-    def test_a_public_story_shows_its_time_between_place_and_source(self, client):
+    def test_a_public_story_shows_who_and_where_then_when(self, client):
         story = ArticleFactory(
             public=True,
             byline="By Trend",
@@ -103,17 +109,28 @@ class TestMetaLine:
             published_at=datetime(2020, 10, 6, 8, 0, tzinfo=UTC),
         )
         page = client.get(story.get_absolute_url()).text
-        assert text_of(page, "meta") == (
-            "By Trend · Baku · 6 October 2020, 08:00 UTC · Trend News Agency"
-        )
+        assert text_of(page, "meta") == "By Trend · Baku · Trend News Agency"
+        assert text_of(page, "dates") == "Published 6 October 2020, 08:00 UTC · 1 min read"
 
+    def test_a_credit_made_from_authors_and_source_names_the_source_once(self, client):
+        story = ArticleFactory(
+            public=True,
+            byline="",
+            authors=[AuthorFactory(name="Jane Doe")],
+            dateline=PlaceFactory(name="Baku"),
+            source=SourceFactory(name="Trend News Agency", short_name="Trend"),
+        )
+        page = client.get(story.get_absolute_url()).text
+        assert text_of(page, "meta") == "By Jane Doe, Trend · Baku"
+
+    # A teaser credits its source (no staff authors here), then the dateline and time.
     @pytest.mark.parametrize(
         ("dateline", "source", "line"),
         [
-            ("Baku", "Trend News Agency", "6 October 2020, 08:00 UTC · Baku · Trend News Agency"),
-            ("", "Trend News Agency", "6 October 2020, 08:00 UTC · Trend News Agency"),
-            ("Baku", "", "6 October 2020, 08:00 UTC · Baku"),
-            ("", "", "6 October 2020, 08:00 UTC"),
+            ("Baku", "Trend News Agency", "Trend News Agency · Baku · 6 Oct 2020"),
+            ("", "Trend News Agency", "Trend News Agency · 6 Oct 2020"),
+            ("Baku", "", "Baku · 6 Oct 2020"),
+            ("", "", "6 Oct 2020"),
         ],
     )
     def test_a_teaser(self, client, dateline, source, line):
@@ -160,12 +177,14 @@ class TestPreviewBanner:
 )
 def test_a_time_states_the_newsrooms_zone(client, seed, settings, zone, shown):
     settings.TIME_ZONE = zone
-    assert ("2020-10-06T08:00:00+00:00", shown) in times_on(client.get(SEED_URL).text)
+    found = [(machine, text) for machine, text, _ in times_on(client.get(SEED_URL).text)]
+    assert ("2020-10-06T08:00:00+00:00", shown) in found
 
 
 class TestEveryTimeOnEveryPage:
     """Times saved live carry microseconds: every <time> on every page is still valid HTML,
-    and says the same instant to readers, in the newsroom's zone, in one format."""
+    and says the same instant to readers, in the newsroom's zone, in one format (a
+    teaser's short form, "14:05" today or "6 Oct 2020", with the full one as its title)."""
 
     @pytest.fixture
     def live_times(self, editor):
@@ -198,9 +217,14 @@ class TestEveryTimeOnEveryPage:
         for url, expected in live_times.items():
             found = times_on(client.get(url).text)
             assert len(found) >= expected, url
-            for machine, shown in found:
+            for machine, shown, title in found:
                 assert GLOBAL_DATE_TIME.fullmatch(machine), f"{url}: datetime={machine!r}"
                 local = datetime.fromisoformat(machine).astimezone(ZoneInfo(zone))
+                if title is not None:
+                    today = local.date() == timezone.localdate(timezone=ZoneInfo(zone))
+                    short = f"{local:%H:%M}" if today else f"{local.day} {local:%b %Y}"
+                    assert shown == short, url
+                    shown = title
                 when, name = shown.rsplit(" ", 1)
                 assert when == f"{local.day} {local:%B %Y, %H:%M}", url
                 assert name in ZONE_NAMES[zone], url

@@ -883,6 +883,12 @@ class Article(SluggedModel):
         return parts
 
     @property
+    def credit_names_source(self):
+        """Whether the credit line already names the source ("By Jane Doe, Trend"), so a
+        page need not name it again."""
+        return not self.byline and self.source is not None and bool(self.author_credit)
+
+    @property
     def credit_line(self):
         """What pages, feeds, structured data and ninjs credit the story to, as text."""
         return "".join(text for text, _ in self.credit_parts)

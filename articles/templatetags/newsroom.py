@@ -1,4 +1,5 @@
 from datetime import UTC
+from urllib.parse import quote
 
 from django import template
 from django.utils import dateformat, timezone
@@ -24,6 +25,24 @@ def reader_time(moment):
     if zone.startswith(("+", "-")):
         zone = f"UTC{zone}"
     return f"{dateformat.format(local, READER_TIME_FORMAT)} {zone}"
+
+
+# A teaser's time: today's by the clock, an older story's by its day.
+SHORT_TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "j M Y"
+
+
+@register.filter
+def short_time(moment):
+    """``moment`` as a teaser shows it: "14:05" if it is today in the newsroom's
+    TIME_ZONE, else "1 Dec 2026". The <time> element carries the full moment."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    today = timezone.localdate()
+    return dateformat.format(
+        local, SHORT_TIME_FORMAT if local.date() == today else SHORT_DATE_FORMAT
+    )
 
 
 @register.filter
@@ -109,3 +128,26 @@ def picture(image, layout, eager=None):
     """``{% picture article.lead_image "teaser" %}``: the picture in a layout
     (responsive.LAYOUTS), or nothing when there is none to show."""
     return responsive.markup(image, responsive.LAYOUTS[layout], eager=eager)
+
+
+# Where a reader can share a story: plain links, so no network's script loads on our
+# pages. ``{url}`` and ``{title}`` are filled percent-encoded.
+SHARE_NETWORKS = (
+    ("E-mail", "Share by e-mail", "mailto:?subject={title}&body={url}"),
+    ("X", "Share on X", "https://twitter.com/intent/tweet?url={url}&text={title}"),
+    ("Facebook", "Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("LinkedIn", "Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    ("WhatsApp", "Share on WhatsApp", "https://wa.me/?text={title}%20{url}"),
+    ("Telegram", "Share on Telegram", "https://t.me/share/url?url={url}&text={title}"),
+)
+
+
+@register.simple_tag
+def share_links(url, title):
+    """``{% share_links canonical_url article.headline as links %}``: each network's
+    name, accessible label and address."""
+    encoded = {"url": quote(url, safe=""), "title": quote(title, safe="")}
+    return [
+        {"name": name, "label": label, "href": address.format(**encoded)}
+        for name, label, address in SHARE_NETWORKS
+    ]

@@ -78,6 +78,22 @@ def test_no_serious_accessibility_violations(axe_page, corrected_seed, url):
 
 
 @pytest.mark.parametrize("url", READER_PAGES)
+def test_no_serious_accessibility_violations_in_the_dark_scheme(
+    new_context, axe_script, corrected_seed, url
+):
+    """The dark palette (prefers-color-scheme: dark) keeps every contrast AA too."""
+    context = new_context(bypass_csp=True, color_scheme="dark")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    visit(page, url)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+
+    serious = serious_violations(page)
+
+    assert not serious, f"{url} (dark):\n" + "\n".join(serious)
+
+
+@pytest.mark.parametrize("url", READER_PAGES)
 def test_no_sideways_scrolling_on_a_phone(phone, corrected_seed, url):
     visit(phone, url)
 
