@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from articles import linking
+from articles import linking, page_cache
 from tests.helpers import ROOT, SERVED_WORKERS, free_port, get, manage
 from tests.pictures import renditions_remembered
 
@@ -152,3 +153,23 @@ def served(served_env, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=40)
+
+
+# A page's key in the page cache (articles/page_cache.py): its generation (and its
+# scope's version), then the address's hash.
+PAGE_KEY = re.compile(r"pages:\d+(?:\.\d+)?:[0-9a-f]{64}")
+
+
+@pytest.fixture
+def stored_pages(monkeypatch):
+    """The keys and timeouts of the pages the cache is asked to keep, in order."""
+    stored = []
+    real_set = page_cache.cache.set
+
+    def set_and_note(key, value, timeout=None):
+        if PAGE_KEY.fullmatch(key):
+            stored.append((key, timeout))
+        return real_set(key, value, timeout)
+
+    monkeypatch.setattr(page_cache.cache, "set", set_and_note)
+    return stored

@@ -2,7 +2,6 @@
 can fill the cache, and what Last-Modified tells the world (articles/page_cache.py,
 articles/invalidation.py)."""
 
-import re
 import time
 from datetime import timedelta
 
@@ -16,23 +15,6 @@ from articles.models import Article, Status
 from tests.factories import ArticleFactory, PersonFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
-
-PAGE_KEY = re.compile(r"pages:\d+(?:\.\d+)?:[0-9a-f]{64}")
-
-
-@pytest.fixture
-def stored_pages(monkeypatch):
-    """The keys and timeouts of the pages the cache is asked to keep, in order."""
-    stored = []
-    real_set = page_cache.cache.set
-
-    def set_and_note(key, value, timeout=None):
-        if PAGE_KEY.fullmatch(key):
-            stored.append((key, timeout))
-        return real_set(key, value, timeout)
-
-    monkeypatch.setattr(page_cache.cache, "set", set_and_note)
-    return stored
 
 
 class TestKeyedByScheme:
