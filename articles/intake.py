@@ -31,6 +31,7 @@ from articles import bodies, editorial, kinds, linking, pictures, wire
 from articles.models import (
     Article,
     EditConflict,
+    Place,
     Section,
     SectionRule,
     Source,
@@ -329,8 +330,10 @@ def credits_for(story, *, strict=False, by=None):
             raise wire.WireError("no byline: cannot tell which agency sent it")
         raise wire.WireError(f"unknown byline “{story.byline}”: no source or author is called that")
     told_all = author_ids and not unknown and (source_id is not None or not agency)
+    # A credit line's reporters nobody knows stay as its text ("Reporting by …").
+    credit_text = story.byline or story.credit
     return Credits(
-        source_id, tuple(dict.fromkeys(author_ids)), "" if told_all else story.byline[:200]
+        source_id, tuple(dict.fromkeys(author_ids)), "" if told_all else credit_text[:200]
     )
 
 
@@ -405,6 +408,30 @@ def ruled_section(article):
     return SectionRule.objects.matching(about).values_list("section_id", flat=True).first()
 
 
+def dateline_place(story):
+    """The Place the dateline names, by name or alias whatever its case, or None.
+
+    A dateline with a US state ("ATHENS, Ga.") names an American city: only a place
+    held as that city in that state ("Athens, Ga." or "Athens, Georgia" by name or
+    alias, or an Athens whose parent is called so), never the capital sharing its name.
+    """
+    if not story.dateline:
+        return None
+    places = linking.gazetteer()
+    if not story.dateline_state:
+        return places.resolve("place", story.dateline)
+    states = {story.dateline_region, story.dateline_state}
+    for state in states:
+        if (pk := places.resolve("place", f"{story.dateline}, {state}")) is not None:
+            return pk
+    pk = places.resolve("place", story.dateline)
+    parent = Place.objects.filter(pk=pk).values_list("parent__name", "parent__aliases").first()
+    if parent is None or parent[0] is None:
+        return None
+    held = {name.casefold() for name in [parent[0], *(parent[1] or [])]}
+    return pk if {state.casefold() for state in states} & held else None
+
+
 def _create_draft(story, item, *, credits, by, taken=()):
     usable = [picture for picture in taken if picture.image is not None]
     # The copy's lead picture, or the first that came through when it did not.
@@ -423,9 +450,7 @@ def _create_draft(story, item, *, credits, by, taken=()):
         lead_image=lead.image if lead else None,
         byline=credits.byline,
         source_id=credits.source_id,
-        dateline_id=linking.gazetteer().resolve("place", story.dateline)
-        if story.dateline
-        else None,
+        dateline_id=dateline_place(story),
         original_text=story.text,
     )
     article.tidy()
