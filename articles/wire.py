@@ -416,6 +416,11 @@ def _read_head(normalized):
         else:
             break
         rest = after.lstrip("\n")
+    line, _, after = rest.partition("\n")
+    dateline = read_dateline(line)
+    if after and dateline and dateline.end >= len(line):
+        # "BAKU, December 1" on a line of its own is no wrap of the lead under it.
+        rest = f"{line}\n\n{after}"
     return byline, headline, rest
 
 
