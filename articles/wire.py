@@ -488,7 +488,7 @@ def parse_ninjs(text):
         raise WireError("no body")
     headline = _ninjs_headline(document)
     byline = _plain(_string(document, "by") or _string(document, "byline"))
-    located = _plain(_string(document, "located")).split(",")[0].strip()
+    dateline = _located(_plain(_string(document, "located"))) or dateline_of(paragraphs[0])
     credit = read_byline(byline)
     return WireStory(
         format="ninjs",
@@ -497,7 +497,9 @@ def parse_ninjs(text):
         byline=byline,
         agency=credit.agency or _plain(_string(document, "copyrightholder")),
         reporters=credit.reporters,
-        dateline=located or _place_of(paragraphs[0]),
+        dateline=dateline.place if dateline else "",
+        dateline_region=dateline.region if dateline else "",
+        dateline_state=dateline.state if dateline else "",
         paragraphs=tuple(paragraphs),
         summary=_ninjs_summary(document),
         agency_id=uri.strip(),
@@ -532,6 +534,7 @@ def parse_nitf(text):
     byline = _element_text(root.find("body/body.head/byline"))
     copyright_holder = _plain(_attribute(root.find("head/docdata/doc.copyright"), "holder"))
     credit = read_byline(byline)
+    dateline = _nitf_dateline(root.find("body/body.head/dateline")) or dateline_of(paragraphs[0])
     return WireStory(
         format="nitf",
         headline=headline or derive_headline(paragraphs),
@@ -541,7 +544,9 @@ def parse_nitf(text):
         or copyright_holder
         or _element_text(root.find("body/body.head/distributor")),
         reporters=credit.reporters,
-        dateline=_nitf_dateline(root.find("body/body.head/dateline")) or _place_of(paragraphs[0]),
+        dateline=dateline.place if dateline else "",
+        dateline_region=dateline.region if dateline else "",
+        dateline_state=dateline.state if dateline else "",
         paragraphs=tuple(paragraphs),
         summary=_element_text(root.find("body/body.head/abstract")),
         agency_id=_plain(_attribute(root.find("head/docdata/doc-id"), "id-string")),
@@ -816,10 +821,6 @@ def dateline_of(paragraph):
     if dateline := read_dateline(paragraph):
         return dateline
     return Dateline(place) if (place := _dateline_of(paragraph)) else None
-
-
-def _place_of(paragraph):
-    return dateline.place if (dateline := dateline_of(paragraph)) else ""
 
 
 def _capitalised(words):
@@ -1200,9 +1201,19 @@ def _attribute(element, name):
 
 
 def _nitf_dateline(element):
+    """The Dateline of NITF's <dateline>: its location's city and state, else its text."""
     if element is None:
-        return ""
-    for path in ("location/city", "location"):
-        if place := _element_text(element.find(path)):
-            return place.split(",")[0].strip()
-    return _element_text(element).split(",")[0].strip()
+        return None
+    if city := _element_text(element.find("location/city")):
+        region = _element_text(element.find("location/state"))
+        return _located(f"{city}, {region}" if region else city)
+    return _located(_element_text(element.find("location")) or _element_text(element))
+
+
+def _located(text):
+    """The Dateline of a place the copy names as such ("Athens, Ga.", "Baku, Azerbaijan")."""
+    place, _, rest = text.partition(",")
+    if not (place := place.strip()):
+        return None
+    region = rest.split(",")[0].strip()
+    return Dateline(place, region, US_STATE_NAMES.get(region.casefold(), ""))

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -871,4 +872,43 @@ class TestMalformedPlainText:
             plain.paragraphs,
             plain.dateline,
             plain.agency,
+        )
+
+
+class TestStructuredDatelines:
+    def test_ninjs_located_with_a_us_state(self):
+        story = wire.parse(
+            json.dumps({"uri": "urn:x", "located": "Athens, Ga.", "body_text": "A man was held."})
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Athens",
+            "Ga.",
+            "Georgia",
+        )
+
+    def test_ninjs_located_with_a_country(self):
+        story = wire.parse(
+            json.dumps({"uri": "urn:x", "located": "Baku, Azerbaijan", "body_text": "Talks."})
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Baku",
+            "Azerbaijan",
+            "",
+        )
+
+    def test_ninjs_without_located_reads_the_lead(self):
+        body = "ATHENS, Ga. (AP) — A man was held."
+        story = wire.parse(json.dumps({"uri": "urn:x", "body_text": body}))
+        assert (story.dateline, story.dateline_state) == ("ATHENS", "Georgia")
+
+    def test_nitf_location_city_and_state(self):
+        story = wire.parse(
+            "<nitf><body><body.head><dateline><location><city>Athens</city><state>GA</state>"
+            "</location></dateline></body.head><body.content><p>A man was held.</p>"
+            "</body.content></body></nitf>"
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Athens",
+            "GA",
+            "Georgia",
         )
