@@ -632,8 +632,10 @@ def derive_headline(paragraphs):
     saved, and ``headline_derived`` tells the editor to write a real one.
     """
     # A dateline alone on its line is no lead: "BAKU, December 1" is never the headline.
-    leads = (_without_dateline(" ".join(p.split())) for p in paragraphs)
-    sentence = _first_sentence(next((lead for lead in leads if lead), ""))
+    leads = [" ".join(p.split()) for p in paragraphs]
+    lead = next((lead for lead in map(_without_dateline, leads) if _has_words(lead)), "")
+    # Copy that is all dateline and punctuation still needs a headline: its first line.
+    sentence = _first_sentence(lead or next((lead for lead in leads if lead), ""))
     if sentence.endswith(".") and not _is_abbreviation(sentence.rsplit(" ", 1)[-1]):
         sentence = sentence[:-1]
     if len(sentence) <= HEADLINE_MAX_LENGTH:
@@ -643,6 +645,10 @@ def derive_headline(paragraphs):
     while len(words) > 1 and words[-1].lower().strip(",;:—–-") in DANGLING_WORDS:
         words.pop()
     return " ".join(words).rstrip(" ,;:—–-")
+
+
+def _has_words(text):
+    return any(character.isalnum() for character in text)
 
 
 def _without_dateline(lead):
@@ -850,7 +856,8 @@ def _dateline_of(paragraph):
 
 def _first_sentence(text):
     for match in SENTENCE_END.finditer(text):
-        word = text[: match.start() + 1].rsplit(" ", 1)[-1]
+        # The word before the stop, found without copying the text before it each time.
+        word = text[text.rfind(" ", 0, match.start() + 1) + 1 : match.start() + 1]
         if match.group() == "." and _is_abbreviation(word):
             continue
         return text[: match.end()]
