@@ -125,12 +125,19 @@ DATE = (
 PLACE_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
 
 
-def _dateline_pattern(*, agency_after_comma):
+def _dateline_pattern(*, agency_words):
+    """A dateline's shape; ``agency_words`` for an agency named after a comma ("Baku,
+    May 21, AZERTAC") or, after a date, a dash ("MOSCOW, Dec 1 – RIA Novosti.")."""
+    words = r"[^\W\d_][\w&'’.-]*(?:\ [^\W\d_][\w&'’.-]*){0,2}?"
     after_comma = (
-        r"(?:,\s*(?P<after_comma>[^\W\d_][\w&'’.-]*(?:\ [^\W\d_][\w&'’.-]*){0,2}?)"
-        r"(?=\s*(?:[.:]|—|–|--|-|$)))?"
-        if agency_after_comma
+        rf"(?:,\s*(?P<after_comma>{words})(?=\s*(?:[.:]|—|–|--|-|$)))?"
+        if agency_words
         else "(?P<after_comma>(?!))?"
+    )
+    after_dash = (
+        rf"(?:(?<=\d)\s*(?:—|–|--|-)\s*(?P<after_dash>{words})(?=\.\s))?"
+        if agency_words
+        else "(?P<after_dash>(?!))?"
     )
     return re.compile(
         rf"""
@@ -139,6 +146,7 @@ def _dateline_pattern(*, agency_after_comma):
         (?:,?\s+(?P<date>{DATE}))?
         (?:\s*\((?P<in_parentheses>[^()\n]{{1,40}})\))?
         {after_comma}
+        {after_dash}
         (?:\.?\s*/(?P<in_slashes>[^/\s]{{1,20}})/)?
         (?P<end>\s*(?:—|–|--|-)\s*|:\s+|\.\s+|\.?\s*$)
         """,
@@ -146,9 +154,9 @@ def _dateline_pattern(*, agency_after_comma):
     )
 
 
-DATELINE = _dateline_pattern(agency_after_comma=True)
+DATELINE = _dateline_pattern(agency_words=True)
 # For "BAKU, Dec. 1, President Aliyev said…": what follows the date's comma is the lead.
-DATELINE_WITHOUT_AGENCY = _dateline_pattern(agency_after_comma=False)
+DATELINE_WITHOUT_AGENCY = _dateline_pattern(agency_words=False)
 # Words agencies put before a colon or dash at the top of the lead that are no place.
 NOT_PLACES = frozenset(
     "update urgent breaking flash alert note correction corrected editors advisory exclusive "
@@ -401,27 +409,31 @@ def _read_head(normalized):
 
     A headline is a short line standing alone above the text (or directly above its
     dateline, as TASS and RIA file); a dateline is never one. A byline may come
-    before or after it.
+    before or after it, or under a dateline on a line of its own (as Trend files:
+    headline, "Baku, Azerbaijan, Dec. 1", "By Jane Doe – Trend:"). That dateline
+    stays the first paragraph, never a wrap of the lead under it.
     """
-    byline = headline = ""
+    byline = headline = dateline = ""
     rest = normalized
-    while not (byline and headline):
+    while True:
         line, _, after = rest.partition("\n")
         alone = after.startswith("\n") or not after
         if not byline and _is_byline(line, alone=alone):
             # The colon of "By Jane Doe – Trend:" introduces the text; it is no part of it.
             byline = " ".join(line.split()).removesuffix(":")
-        elif not headline and not byline and _is_headline(line, alone=alone, after=after):
+        elif not (headline or byline or dateline) and _is_headline(line, alone=alone, after=after):
             headline = " ".join(line.split())
+        elif not dateline and after.strip() and _is_dateline_alone(line):
+            dateline = line
         else:
             break
         rest = after.lstrip("\n")
-    line, _, after = rest.partition("\n")
+    return byline, headline, f"{dateline}\n\n{rest}" if dateline else rest
+
+
+def _is_dateline_alone(line):
     dateline = read_dateline(line)
-    if after and dateline and dateline.end >= len(line):
-        # "BAKU, December 1" on a line of its own is no wrap of the lead under it.
-        rest = f"{line}\n\n{after}"
-    return byline, headline, rest
+    return dateline is not None and dateline.end >= len(line)
 
 
 def _is_headline(line, *, alone, after):
@@ -788,7 +800,8 @@ def read_dateline(text):
     """
     text = text[: HEADLINE_LINE_MAX_LENGTH * 2]  # a dateline is short; a huge line is not one
     match = DATELINE.match(text)
-    if match and match["after_comma"] and not _capitalised(match["after_comma"]):
+    named = match and (match["after_comma"] or match["after_dash"])
+    if named and not _capitalised(named):
         match = DATELINE_WITHOUT_AGENCY.match(text)
     if not match:
         return None
@@ -797,7 +810,13 @@ def read_dateline(text):
         return None
     if region and not _capitalised(region):
         return None
-    agency = match["in_parentheses"] or match["in_slashes"] or match["after_comma"] or ""
+    agency = (
+        match["in_parentheses"]
+        or match["in_slashes"]
+        or match["after_comma"]
+        or match["after_dash"]
+        or ""
+    )
     evidence = bool(match["date"] or agency)
     capitals = place.isupper() and sum(character.isalpha() for character in place) >= 3
     if not capitals and not (evidence and _capitalised(place)):
@@ -807,7 +826,9 @@ def read_dateline(text):
     if (
         end == "."
         and not at_end
-        and not (match["date"] or match["after_comma"] or match["in_slashes"])
+        and not (
+            match["date"] or match["after_comma"] or match["after_dash"] or match["in_slashes"]
+        )
     ):
         return None  # "U.S. troops…": a full stop ends a dateline only after its date
     if at_end and not end and not (region or evidence):

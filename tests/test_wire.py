@@ -760,6 +760,42 @@ class TestHeadlineLines:
         assert story.paragraphs == ("MOSCOW, December 1. /TASS/. Talks went on.",)
         assert (story.dateline, story.agency) == ("MOSCOW", "TASS")
 
+    @pytest.mark.parametrize(
+        ("copy", "reporters", "agency", "dateline"),
+        [
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n\nBaku, Azerbaijan, Dec. 1\n\n"
+                "By Jane Doe – Trend:\n\nThe two countries discussed energy.",
+                ("Jane Doe",),
+                "Trend",
+                "Baku",
+                id="trend",
+            ),
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n\nBaku, 1 December, AZERNEWS\n\n"
+                "By Aisel Mammadova\n\nThe two countries discussed energy.",
+                ("Aisel Mammadova",),
+                "AZERNEWS",
+                "Baku",
+                id="azernews",
+            ),
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n"
+                "MOSCOW, Dec 1 – RIA Novosti. The two countries discussed energy.",
+                (),
+                "RIA Novosti",
+                "MOSCOW",
+                id="ria",
+            ),
+        ],
+    )
+    def test_a_byline_under_a_dateline_line(self, copy, reporters, agency, dateline):
+        story = wire.parse_text(copy)
+        assert story.headline == "Azerbaijan, Turkmenistan discuss energy"
+        assert (story.reporters, story.agency, story.dateline) == (reporters, agency, dateline)
+        assert story.paragraphs[-1].endswith("The two countries discussed energy.")
+        assert not any(paragraph.startswith("By ") for paragraph in story.paragraphs)
+
     def test_headline_then_byline(self):
         story = wire.parse_text("Talks resume in Baku\n\nBy Jane Doe – Trend:\n\nTalks resumed.")
         assert (story.headline, story.byline) == ("Talks resume in Baku", "By Jane Doe – Trend")
