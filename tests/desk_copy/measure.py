@@ -98,6 +98,14 @@ class Error:
     got: object
 
 
+@dataclass(frozen=True)
+class Reading:
+    links: frozenset[tuple[str, str]]
+    dateline: str | None
+    reporters: tuple[str, ...]
+    agency: str | None
+
+
 @dataclass
 class Report:
     texts: int = 0
@@ -107,6 +115,8 @@ class Report:
     bylines: int = 0
     headlines: int = 0
     errors: list[Error] = field(default_factory=list)
+    # What the desk read from each text: {id: Reading}.
+    readings: dict[str, "Reading"] = field(default_factory=dict)
 
     def share(self, count):
         return count / self.texts if self.texts else 1.0
@@ -213,6 +223,7 @@ def _read(text, parse, gazetteer, slugs, report):
         report.errors.append(Error(text.id, "dateline", text.dateline, story.dateline or None))
 
     reporters, agency = _credit(story, gazetteer, slugs)
+    report.readings[text.id] = Reading(frozenset(found), dateline, reporters, agency)
     credit_in_body = bool(text.credit_line) and text.credit_line in story.body
     if reporters == text.reporters and agency == text.byline_agency and not credit_in_body:
         report.bylines += 1
