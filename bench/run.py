@@ -224,8 +224,16 @@ def bench_renditions():
     return results
 
 
+def bench_desk_copy():
+    """Links, datelines and bylines on the labelled desk copy set (tests/desk_copy/)."""
+    import desk_copy
+
+    return desk_copy.figures()
+
+
 BENCHMARKS = {
     "linking": bench_linking,
+    "desk_copy": bench_desk_copy,
     "wire_import": bench_wire_import,
     "api_list": bench_api_list,
     "pages": bench_pages,
