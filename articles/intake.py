@@ -409,27 +409,16 @@ def ruled_section(article):
 
 
 def dateline_place(story):
-    """The Place the dateline names, by name or alias whatever its case, or None.
-
-    A dateline with a US state ("ATHENS, Ga.") names an American city: only a place
-    held as that city in that state ("Athens, Ga." or "Athens, Georgia" by name or
-    alias, or an Athens whose parent is called so), never the capital sharing its name.
-    """
-    if not story.dateline:
-        return None
+    """The Place the dateline names, by name or alias whatever its case, or None
+    (``wire.dateline_place``: a US state's city is only that state's)."""
     places = linking.gazetteer()
-    if not story.dateline_state:
-        return places.resolve("place", story.dateline)
-    states = {story.dateline_region, story.dateline_state}
-    for state in states:
-        if (pk := places.resolve("place", f"{story.dateline}, {state}")) is not None:
-            return pk
-    pk = places.resolve("place", story.dateline)
-    parent = Place.objects.filter(pk=pk).values_list("parent__name", "parent__aliases").first()
-    if parent is None or parent[0] is None:
-        return None
-    held = {name.casefold() for name in [parent[0], *(parent[1] or [])]}
-    return pk if {state.casefold() for state in states} & held else None
+    return wire.dateline_place(story, lambda name: places.resolve("place", name), _parent_names)
+
+
+def _parent_names(place_id):
+    parent = Place.objects.filter(pk=place_id).values_list("parent__name", "parent__aliases")
+    name, aliases = parent.first() or (None, None)
+    return [name, *(aliases or [])] if name else []
 
 
 def _create_draft(story, item, *, credits, by, taken=()):

@@ -111,11 +111,11 @@ DATELINE_WITH_DATE = re.compile(
 # "BAKU, Dec. 1 (Reuters) -", "BAKU:", "TEHRAN –", "BISHKEK (Reuters) -",
 # "Baku, May 21, AZERTAC", "MOSCOW, December 1. /TASS/.", "ATHENS, Ga. (AP) —".
 MONTH_NAME = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"(?i:January|February|March|April|May|June|July|August|September|October|November"
     r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 WEEKDAY = (
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
     r"|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)\.?,?\s+"
 )
 DATE = (
@@ -231,10 +231,7 @@ CREDIT_LINE = re.compile(
     r"translated|production|graphics)\s+by\b[^()]*)\)\s*$",
     re.IGNORECASE,
 )
-CREDIT_PART = re.compile(r"\s*(?P<role>[^;]*?)\s+by\s+(?P<names>[^;]+)", re.IGNORECASE)
-WRITING_ROLES = frozenset({"reporting", "additional reporting", "writing", "reported", "compiled"})
-# "Nailia Bagirova in Baku": where a reporter filed from is no part of the name.
-FILED_FROM = re.compile(r"\s+in\s+\S.*$")
+
 
 TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 INVISIBLE_ELEMENTS = frozenset({"script", "style", "template"})
@@ -384,14 +381,13 @@ def parse_text(text):
     if len(paragraphs) == 1 and dateline and dateline.end >= len(paragraphs[0]):
         raise WireError(f"no body after the dateline “{paragraphs[0][: DATELINE_MAX_LENGTH * 2]}”")
     credited = read_byline(byline)
-    reporters = credited.reporters or _credited_writers(credit)
     return WireStory(
         format="text",
         headline=headline or derive_headline(paragraphs),
         headline_derived=not headline,
         byline=byline,
         agency=credited.agency or (dateline.agency if dateline else ""),
-        reporters=reporters,
+        reporters=credited.reporters,
         dateline=dateline.place if dateline else "",
         paragraphs=tuple(paragraphs),
         summary="",
@@ -442,7 +438,8 @@ def _is_headline(line, *, alone, after):
         return False
     if line.rstrip("\"'”’)»")[-1:] in {".", ",", ";", ":", ""} or line[0].islower():
         return False
-    if dateline_of(line) or BYLINE.fullmatch(line):
+    # "BAKU, December 1" is a dateline; "AZERBAIJAN, US SIGN CHARTER" a headline in capitals.
+    if read_dateline(line) or BYLINE.fullmatch(line):
         return False
     if alone:
         return True
@@ -457,16 +454,6 @@ def _without_credit_line(paragraphs):
     before = paragraphs[-1][: match.start()].rstrip()
     kept = [*paragraphs[:-1], before] if before else paragraphs[:-1]
     return kept, " ".join(match["credit"].split())
-
-
-def _credited_writers(credit):
-    """The reporters and writers a credit line names (its editors wrote nothing)."""
-    writers = []
-    for part in CREDIT_PART.finditer(credit):
-        if " ".join(part["role"].lower().split()) in WRITING_ROLES:
-            names = (FILED_FROM.sub("", name) for name in _names(part["names"]))
-            writers += [name for name in names if name]
-    return tuple(dict.fromkeys(writers))
 
 
 def parse_ninjs(text):
@@ -840,6 +827,29 @@ def read_dateline(text):
         agency=" ".join(agency.split()),
         end=match.end(),
     )
+
+
+def dateline_place(story, resolve, parent_names):
+    """The place the story's dateline names: ``resolve(name)`` gives a place's id or None,
+    ``parent_names(id)`` the names and aliases of that place's parent (none if it has none).
+
+    A dateline with a US state ("ATHENS, Ga.") names an American city: only a place
+    held as that city in that state ("Athens, Ga." or "Athens, Georgia" by name or
+    alias, or an Athens whose parent is called so), never the capital sharing its name.
+    """
+    if not story.dateline:
+        return None
+    if not story.dateline_state:
+        return resolve(story.dateline)
+    states = {story.dateline_region, story.dateline_state}
+    for state in states:
+        if (found := resolve(f"{story.dateline}, {state}")) is not None:
+            return found
+    found = resolve(story.dateline)
+    if found is None:
+        return None
+    held = {name.casefold() for name in parent_names(found)}
+    return found if any(state.casefold() in held for state in states) else None
 
 
 def dateline_of(paragraph):

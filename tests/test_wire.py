@@ -686,6 +686,8 @@ class TestDatelineShapes:
                 "He",
             ),
             ("ANKARA, 01.12.2026 (AA) - Turkey said.", "ANKARA", "", "", "AA", "Turkey"),
+            ("BAKU, DEC 1 (APA) - URGENT", "BAKU", "", "", "APA", "URGENT"),
+            ("MOSCOW, Dec 1 – RIA Novosti. Talks.", "MOSCOW", "", "", "RIA Novosti", "Talks"),
             ("Baku, Azerbaijan, Dec. 1", "Baku", "Azerbaijan", "", "", ""),
             ("BAKU, December 1", "BAKU", "", "", "", ""),
         ],
@@ -796,6 +798,24 @@ class TestHeadlineLines:
         assert story.paragraphs[-1].endswith("The two countries discussed energy.")
         assert not any(paragraph.startswith("By ") for paragraph in story.paragraphs)
 
+    @pytest.mark.parametrize(
+        ("copy", "headline", "dateline"),
+        [
+            ("AZERBAIJAN, US SIGN CLIMATE CHARTER\n\nBy AzerNews\n\nThey signed.", None, ""),
+            (
+                "RUSSIA, KAZAKHSTAN AGREE ON PIPELINE\nASTANA, December 1. /TASS/. They agreed.",
+                None,
+                "ASTANA",
+            ),
+        ],
+    )
+    def test_a_headline_in_capitals_is_no_dateline(self, copy, headline, dateline):
+        story = wire.parse_text(copy)
+        assert story.headline == copy.partition("\n")[0]
+        assert story.headline_derived is False
+        assert story.dateline == dateline
+        assert story.agency in {"AzerNews", "TASS"}
+
     def test_headline_then_byline(self):
         story = wire.parse_text("Talks resume in Baku\n\nBy Jane Doe – Trend:\n\nTalks resumed.")
         assert (story.headline, story.byline) == ("Talks resume in Baku", "By Jane Doe – Trend")
@@ -848,7 +868,7 @@ class TestCreditLines:
         assert story.credit == (
             "Reporting by Nailia Bagirova in Baku and Felix Light; Editing by Mark Trevelyan"
         )
-        assert story.reporters == ("Nailia Bagirova", "Felix Light")
+        assert story.reporters == ()  # credit text, not a byline
         assert story.agency == "Reuters"
         assert story.dateline == "BAKU"
 
@@ -857,7 +877,7 @@ class TestCreditLines:
             "Talks went on. He left. (Writing by Jane Doe; Editing by John Roe)\n"
         )
         assert story.paragraphs == ("Talks went on. He left.",)
-        assert story.reporters == ("Jane Doe",)
+        assert story.credit == "Writing by Jane Doe; Editing by John Roe"
 
     def test_a_byline_names_the_reporters_before_a_credit_line(self):
         story = wire.parse_text("By Jane Doe, Trend\n\nTalks went on.\n\n(Editing by John Roe)")
