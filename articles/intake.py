@@ -310,6 +310,9 @@ def credits_for(story, *, strict=False, by=None):
     sources, authors = linking.gazetteer(), linking.bylines()
     agency = story.agency
     source_id = sources.resolve("source", agency) if agency else None
+    if not agency and story.reported_by:
+        # "…, Trend reports": the agency only when it is one the newsroom knows.
+        source_id = sources.resolve("source", story.reported_by)
     author_ids, unknown = [], []
     for name in story.reporters:
         if (author_id := authors.resolve("author", name)) is not None:

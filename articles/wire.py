@@ -232,6 +232,12 @@ CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# "…next week, APA reports citing the ministry": the agency the lead says it is.
+REPORTED_BY = re.compile(
+    r"(?:^|,\s+)(?P<agency>[^\W\d_][\w.&'’-]*(?:\ [^\W\d_][\w.&'’-]*){0,2})"
+    r"\s+(?:reports|reported)\b"
+)
+
 
 TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 INVISIBLE_ELEMENTS = frozenset({"script", "style", "template"})
@@ -318,6 +324,9 @@ class WireStory:
     dateline_state: str = ""
     # The closing credit line, "Reporting by …; Editing by …", out of the paragraphs.
     credit: str = ""
+    # The agency the lead names as reporting it ("…, Trend reports."): only a hint, for
+    # the intake to use when it is a source it knows.
+    reported_by: str = ""
 
     @property
     def body(self):
@@ -397,7 +406,17 @@ def parse_text(text):
         dateline_region=dateline.region if dateline else "",
         dateline_state=dateline.state if dateline else "",
         credit=credit,
+        reported_by=reported_by(paragraphs[0]),
     )
+
+
+def reported_by(lead):
+    """The agency a lead says reports it: "…, APA reports citing…", "Trend reported." """
+    lead = lead[: HEADLINE_LINE_MAX_LENGTH * 4]  # the lead's first sentences are enough
+    for match in REPORTED_BY.finditer(lead):
+        if _capitalised(match["agency"]) and match["agency"].casefold() not in DANGLING_WORDS:
+            return match["agency"]
+    return ""
 
 
 def _read_head(normalized):

@@ -771,3 +771,18 @@ class TestDatelinesLinkThePlace:
         copy = "BAKU (Caspian Wire) – The minister spoke on Monday."
         with pytest.raises(wire.WireError, match="unknown byline"):
             intake.take_in(copy, strict=True)
+
+
+class TestTheLeadNamesTheAgency:
+    def test_a_known_agency_the_lead_names_is_the_source(self, seed):
+        copy = "TEHRAN – Pezeshkian will visit Baku next week, Trend reports citing the ministry."
+        article = intake.take_in(copy, strict=True).article
+        assert article.source.slug == "trend"
+
+    def test_an_unknown_one_makes_no_source(self, seed):
+        before = set(Source.objects.values_list("pk", flat=True))
+        copy = "TEHRAN – Pezeshkian will visit Baku next week, Caspian Wire reports."
+        assert intake.take_in(copy).article.source is None
+        assert set(Source.objects.values_list("pk", flat=True)) == before
+        with pytest.raises(wire.WireError, match="no byline"):
+            intake.take_in(copy.replace("next week", "soon"), strict=True)

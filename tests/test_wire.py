@@ -974,3 +974,24 @@ class TestStructuredDatelines:
             "GA",
             "Georgia",
         )
+
+
+class TestReportedBy:
+    @pytest.mark.parametrize(
+        ("lead", "agency"),
+        [
+            ("Pezeshkian will visit Baku next week, APA reports citing the ministry.", "APA"),
+            ("Azerbaijan and Turkmenistan discussed energy, Trend reports.", "Trend"),
+            ("Trend reported on Monday that talks resumed.", "Trend"),
+            ("Talks went on, the Ministry reported.", ""),
+            ("The ministry reports nothing new.", ""),
+            ("Talks went on.", ""),
+            ("x" * 100_000 + ", APA reports.", ""),
+        ],
+    )
+    def test_the_agency_the_lead_names(self, lead, agency):
+        assert wire.reported_by(lead) == agency
+
+    def test_a_byline_or_dateline_agency_comes_first(self):
+        story = wire.parse_text("TEHRAN (IRNA) – Talks went on, APA reports.")
+        assert (story.agency, story.reported_by) == ("IRNA", "APA")

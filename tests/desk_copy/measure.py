@@ -259,7 +259,7 @@ def _read(text, parse, gazetteer, slugs, parents, report):
 def _credit(story, gazetteer, slugs):
     """The byline's reporters and the agency's slug, as the intake settles them:
     the named agency, else a reporter who is a known source ("By Trend, Baku")."""
-    agency_id = gazetteer.resolve("source", story.agency) if story.agency else None
+    agency_id = gazetteer.resolve("source", story.agency or story.reported_by)
     reporters = []
     for name in story.reporters:
         named = gazetteer.resolve("source", name)
