@@ -31,6 +31,7 @@ from articles import bodies, editorial, kinds, linking, pictures, wire
 from articles.models import (
     Article,
     EditConflict,
+    Place,
     Section,
     SectionRule,
     Source,
@@ -309,6 +310,9 @@ def credits_for(story, *, strict=False, by=None):
     sources, authors = linking.gazetteer(), linking.bylines()
     agency = story.agency
     source_id = sources.resolve("source", agency) if agency else None
+    if not agency and story.reported_by:
+        # "…, Trend reports": the agency only when it is one the newsroom knows.
+        source_id = sources.resolve("source", story.reported_by)
     author_ids, unknown = [], []
     for name in story.reporters:
         if (author_id := authors.resolve("author", name)) is not None:
@@ -329,8 +333,10 @@ def credits_for(story, *, strict=False, by=None):
             raise wire.WireError("no byline: cannot tell which agency sent it")
         raise wire.WireError(f"unknown byline “{story.byline}”: no source or author is called that")
     told_all = author_ids and not unknown and (source_id is not None or not agency)
+    # A credit line's reporters nobody knows stay as its text ("Reporting by …").
+    credit_text = story.byline or story.credit
     return Credits(
-        source_id, tuple(dict.fromkeys(author_ids)), "" if told_all else story.byline[:200]
+        source_id, tuple(dict.fromkeys(author_ids)), "" if told_all else credit_text[:200]
     )
 
 
@@ -405,6 +411,19 @@ def ruled_section(article):
     return SectionRule.objects.matching(about).values_list("section_id", flat=True).first()
 
 
+def dateline_place(story):
+    """The Place the dateline names, by name or alias whatever its case, or None
+    (``wire.dateline_place``: a US state's city is only that state's)."""
+    places = linking.gazetteer()
+    return wire.dateline_place(story, lambda name: places.resolve("place", name), _parent_names)
+
+
+def _parent_names(place_id):
+    parent = Place.objects.filter(pk=place_id).values_list("parent__name", "parent__aliases")
+    name, aliases = parent.first() or (None, None)
+    return [name, *(aliases or [])] if name else []
+
+
 def _create_draft(story, item, *, credits, by, taken=()):
     usable = [picture for picture in taken if picture.image is not None]
     # The copy's lead picture, or the first that came through when it did not.
@@ -423,9 +442,7 @@ def _create_draft(story, item, *, credits, by, taken=()):
         lead_image=lead.image if lead else None,
         byline=credits.byline,
         source_id=credits.source_id,
-        dateline_id=linking.gazetteer().resolve("place", story.dateline)
-        if story.dateline
-        else None,
+        dateline_id=dateline_place(story),
         original_text=story.text,
     )
     article.tidy()

@@ -107,6 +107,138 @@ DATELINE_WITH_DATE = re.compile(
     r"\.(?:\s*/[^/\s]{1,20}/\.?)?\s+"
 )
 
+# Datelines, as agencies write them at the head of the lead (see ``read_dateline``):
+# "BAKU, Dec. 1 (Reuters) -", "BAKU:", "TEHRAN –", "BISHKEK (Reuters) -",
+# "Baku, May 21, AZERTAC", "MOSCOW, December 1. /TASS/.", "ATHENS, Ga. (AP) —".
+MONTH_NAME = (
+    r"(?i:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+WEEKDAY = (
+    r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)\.?,?\s+"
+)
+DATE = (
+    rf"(?:{WEEKDAY})?(?:{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+{MONTH_NAME}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+)
+PLACE_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
+
+
+def _dateline_pattern(*, agency_words):
+    """A dateline's shape; ``agency_words`` for an agency named after a comma ("Baku,
+    May 21, AZERTAC") or, after a date, a dash ("MOSCOW, Dec 1 – RIA Novosti.")."""
+    words = r"[^\W\d_][\w&'’.-]*(?:\ [^\W\d_][\w&'’.-]*){0,2}?"
+    after_comma = (
+        rf"(?:,\s*(?P<after_comma>{words})(?=\s*(?:[.:]|—|–|--|-|$)))?"
+        if agency_words
+        else "(?P<after_comma>(?!))?"
+    )
+    after_dash = (
+        rf"(?:(?<=\d)\s*(?:—|–|--|-)\s*(?P<after_dash>{words})(?=\.\s))?"
+        if agency_words
+        else "(?P<after_dash>(?!))?"
+    )
+    return re.compile(
+        rf"""
+        (?P<place>{PLACE_WORD}(?:\ {PLACE_WORD}){{0,3}})
+        (?:,\s*(?P<region>(?!{MONTH_NAME}\s+\d|{WEEKDAY}){PLACE_WORD}(?:\ {PLACE_WORD}){{0,2}}))?
+        (?:,?\s+(?P<date>{DATE}))?
+        (?:\s*\((?P<in_parentheses>[^()\n]{{1,40}})\))?
+        {after_comma}
+        {after_dash}
+        (?:\.?\s*/(?P<in_slashes>[^/\s]{{1,20}})/)?
+        (?P<end>\s*(?:—|–|--|-)\s*|:\s+|\.\s+|\.?\s*$)
+        """,
+        re.VERBOSE,
+    )
+
+
+DATELINE = _dateline_pattern(agency_words=True)
+# For "BAKU, Dec. 1, President Aliyev said…": what follows the date's comma is the lead.
+DATELINE_WITHOUT_AGENCY = _dateline_pattern(agency_words=False)
+# Words agencies put before a colon or dash at the top of the lead that are no place.
+NOT_PLACES = frozenset(
+    "update urgent breaking flash alert note correction corrected editors advisory exclusive "
+    "analysis interview factbox explainer wrapup refile repeat adds recasts".split()
+)
+# US states as AP style and the postal service abbreviate them, and by name: a city with
+# one after it ("ATHENS, Ga.") is American, whatever capital shares its name.
+US_STATES = {
+    "Alabama": ("Ala.", "AL"),
+    "Alaska": ("AK",),
+    "Arizona": ("Ariz.", "AZ"),
+    "Arkansas": ("Ark.", "AR"),
+    "California": ("Calif.", "CA"),
+    "Colorado": ("Colo.", "CO"),
+    "Connecticut": ("Conn.", "CT"),
+    "Delaware": ("Del.", "DE"),
+    "Florida": ("Fla.", "FL"),
+    "Georgia": ("Ga.", "GA"),
+    "Hawaii": ("HI",),
+    "Idaho": ("ID",),
+    "Illinois": ("Ill.", "IL"),
+    "Indiana": ("Ind.", "IN"),
+    "Iowa": ("IA",),
+    "Kansas": ("Kan.", "KS"),
+    "Kentucky": ("Ky.", "KY"),
+    "Louisiana": ("La.", "LA"),
+    "Maine": ("ME",),
+    "Maryland": ("Md.", "MD"),
+    "Massachusetts": ("Mass.", "MA"),
+    "Michigan": ("Mich.", "MI"),
+    "Minnesota": ("Minn.", "MN"),
+    "Mississippi": ("Miss.", "MS"),
+    "Missouri": ("Mo.", "MO"),
+    "Montana": ("Mont.", "MT"),
+    "Nebraska": ("Neb.", "NE"),
+    "Nevada": ("Nev.", "NV"),
+    "New Hampshire": ("N.H.", "NH"),
+    "New Jersey": ("N.J.", "NJ"),
+    "New Mexico": ("N.M.", "NM"),
+    "New York": ("N.Y.", "NY"),
+    "North Carolina": ("N.C.", "NC"),
+    "North Dakota": ("N.D.", "ND"),
+    "Ohio": ("OH",),
+    "Oklahoma": ("Okla.", "OK"),
+    "Oregon": ("Ore.", "OR"),
+    "Pennsylvania": ("Pa.", "PA"),
+    "Rhode Island": ("R.I.", "RI"),
+    "South Carolina": ("S.C.", "SC"),
+    "South Dakota": ("S.D.", "SD"),
+    "Tennessee": ("Tenn.", "TN"),
+    "Texas": ("Tex.", "TX"),
+    "Utah": ("UT",),
+    "Vermont": ("Vt.", "VT"),
+    "Virginia": ("Va.", "VA"),
+    "Washington": ("Wash.", "WA"),
+    "West Virginia": ("W.Va.", "W.Va", "WV"),
+    "Wisconsin": ("Wis.", "WI"),
+    "Wyoming": ("Wyo.", "WY"),
+    "District of Columbia": ("D.C.", "DC"),
+}
+US_STATE_NAMES = {
+    spelling.casefold(): state
+    for state, abbreviations in US_STATES.items()
+    for spelling in (state, *abbreviations)
+}
+# A headline line is short and ends without a sentence's or a clause's punctuation.
+HEADLINE_LINE_MAX_LENGTH = 250
+# "(Reporting by Nailia Bagirova; Editing by Mark Trevelyan)" closing Reuters copy:
+# who wrote and edited it, no part of the story's text.
+CREDIT_LINE = re.compile(
+    r"\((?P<credit>(?:additional\s+)?(?:reporting|writing|editing|compiled|reported|"
+    r"translated|production|graphics)\s+by\b[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
+
+# "…next week, APA reports citing the ministry": the agency the lead says it is.
+REPORTED_BY = re.compile(
+    r"(?:^|,\s+)(?P<agency>[^\W\d_][\w.&'’-]*(?:\ [^\W\d_][\w.&'’-]*){0,2})"
+    r"\s+(?:reports|reported)\b"
+)
+
+
 TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 INVISIBLE_ELEMENTS = frozenset({"script", "style", "template"})
 HTML_BLOCK_ELEMENTS = frozenset(
@@ -119,6 +251,19 @@ HTML_BLOCK_ELEMENTS = frozenset(
 MAX_PICTURES = 20
 # What ninjs calls the lead picture of a story.
 FEATURE_IMAGE = "featureimage"
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What a dateline says: the place as written ("BAKU", "Athens"), the region after it
+    ("Azerbaijan", "Ga."), the US state that region is, the agency it names ("Reuters",
+    "TASS") and where the lead's own text starts after it (``end``)."""
+
+    place: str
+    region: str = ""
+    state: str = ""
+    agency: str = ""
+    end: int = 0
 
 
 class WireError(ValueError):
@@ -173,6 +318,15 @@ class WireStory:
     # The agency's subject names (ninjs ``subject``; NITF ``tobject.subject``, then
     # ``pubdata``'s section), for the section the desk proposes (``propose_section``).
     subjects: tuple[str, ...] = ()
+    # What the dateline says besides its place: "Ga." in "ATHENS, Ga. (AP) —", and the
+    # US state that is ("Georgia"), so the desk links the American city or none.
+    dateline_region: str = ""
+    dateline_state: str = ""
+    # The closing credit line, "Reporting by …; Editing by …", out of the paragraphs.
+    credit: str = ""
+    # The agency the lead names as reporting it ("…, Trend reports."): only a hint, for
+    # the intake to use when it is a source it knows.
+    reported_by: str = ""
 
     @property
     def body(self):
@@ -224,33 +378,101 @@ def parse(data):
 
 
 def parse_text(text):
-    """Plain agency copy: an optional "By <agency>" line, then paragraphs."""
+    """Plain agency copy: an optional headline line and "By …" line, then paragraphs, the
+    first perhaps led by a dateline and the last perhaps a credit line."""
     text = text.removeprefix(BOM)
-    normalized = normalize(text)
-    first_line, _, rest = normalized.partition("\n")
-    byline = ""
-    if _is_byline(first_line, alone=rest.startswith("\n") or not rest):
-        # The colon of "By Jane Doe – Trend:" introduces the text; it is no part of the credit.
-        byline = " ".join(first_line.split()).removesuffix(":")
-        normalized = rest
-    paragraphs = split_paragraphs(normalized)
+    byline, headline, rest = _read_head(normalize(text))
+    paragraphs = split_paragraphs(rest)
+    paragraphs, credit = _without_credit_line(paragraphs)
     if not paragraphs:
         raise WireError("no body")
-    credit = read_byline(byline)
+    dateline = dateline_of(paragraphs[0])
+    if len(paragraphs) == 1 and dateline and dateline.end >= len(paragraphs[0]):
+        raise WireError(f"no body after the dateline “{paragraphs[0][: DATELINE_MAX_LENGTH * 2]}”")
+    credited = read_byline(byline)
     return WireStory(
         format="text",
-        headline=derive_headline(paragraphs),
-        headline_derived=True,
+        headline=headline or derive_headline(paragraphs),
+        headline_derived=not headline,
         byline=byline,
-        agency=credit.agency,
-        reporters=credit.reporters,
-        dateline=_dateline_of(paragraphs[0]),
+        agency=credited.agency or (dateline.agency if dateline else ""),
+        reporters=credited.reporters,
+        dateline=dateline.place if dateline else "",
         paragraphs=tuple(paragraphs),
         summary="",
         agency_id="",
         sent_at=None,
         text=text,
+        dateline_region=dateline.region if dateline else "",
+        dateline_state=dateline.state if dateline else "",
+        credit=credit,
+        reported_by=reported_by(paragraphs[0]),
     )
+
+
+def reported_by(lead):
+    """The agency a lead says reports it: "…, APA reports citing…", "Trend reported." """
+    lead = lead[: HEADLINE_LINE_MAX_LENGTH * 4]  # the lead's first sentences are enough
+    for match in REPORTED_BY.finditer(lead):
+        if _capitalised(match["agency"]) and match["agency"].casefold() not in DANGLING_WORDS:
+            return match["agency"]
+    return ""
+
+
+def _read_head(normalized):
+    """The byline and headline lines at the top of the copy, and the text after them.
+
+    A headline is a short line standing alone above the text (or directly above its
+    dateline, as TASS and RIA file); a dateline is never one. A byline may come
+    before or after it, or under a dateline on a line of its own (as Trend files:
+    headline, "Baku, Azerbaijan, Dec. 1", "By Jane Doe – Trend:"). That dateline
+    stays the first paragraph, never a wrap of the lead under it.
+    """
+    byline = headline = dateline = ""
+    rest = normalized
+    while True:
+        line, _, after = rest.partition("\n")
+        alone = after.startswith("\n") or not after
+        if not byline and _is_byline(line, alone=alone):
+            # The colon of "By Jane Doe – Trend:" introduces the text; it is no part of it.
+            byline = " ".join(line.split()).removesuffix(":")
+        elif not (headline or byline or dateline) and _is_headline(line, alone=alone, after=after):
+            headline = " ".join(line.split())
+        elif not dateline and after.strip() and _is_dateline_alone(line):
+            dateline = line
+        else:
+            break
+        rest = after.lstrip("\n")
+    return byline, headline, f"{dateline}\n\n{rest}" if dateline else rest
+
+
+def _is_dateline_alone(line):
+    dateline = read_dateline(line)
+    return dateline is not None and dateline.end >= len(line)
+
+
+def _is_headline(line, *, alone, after):
+    line = line.strip()
+    if not line or not after.strip() or len(line) > HEADLINE_LINE_MAX_LENGTH:
+        return False
+    if line.rstrip("\"'”’)»")[-1:] in {".", ",", ";", ":", ""} or line[0].islower():
+        return False
+    # "BAKU, December 1" is a dateline; "AZERBAIJAN, US SIGN CHARTER" a headline in capitals.
+    if read_dateline(line) or BYLINE.fullmatch(line):
+        return False
+    if alone:
+        return True
+    following = after.partition("\n")[0]
+    return bool(read_dateline(following)) or _is_byline(following, alone=True)
+
+
+def _without_credit_line(paragraphs):
+    """The paragraphs without a closing "(Reporting by …; Editing by …)", and its text."""
+    if not paragraphs or not (match := CREDIT_LINE.search(paragraphs[-1])):
+        return paragraphs, ""
+    before = paragraphs[-1][: match.start()].rstrip()
+    kept = [*paragraphs[:-1], before] if before else paragraphs[:-1]
+    return kept, " ".join(match["credit"].split())
 
 
 def parse_ninjs(text):
@@ -284,7 +506,7 @@ def parse_ninjs(text):
         raise WireError("no body")
     headline = _ninjs_headline(document)
     byline = _plain(_string(document, "by") or _string(document, "byline"))
-    located = _plain(_string(document, "located")).split(",")[0].strip()
+    dateline = _located(_plain(_string(document, "located"))) or dateline_of(paragraphs[0])
     credit = read_byline(byline)
     return WireStory(
         format="ninjs",
@@ -293,7 +515,9 @@ def parse_ninjs(text):
         byline=byline,
         agency=credit.agency or _plain(_string(document, "copyrightholder")),
         reporters=credit.reporters,
-        dateline=located or _dateline_of(paragraphs[0]),
+        dateline=dateline.place if dateline else "",
+        dateline_region=dateline.region if dateline else "",
+        dateline_state=dateline.state if dateline else "",
         paragraphs=tuple(paragraphs),
         summary=_ninjs_summary(document),
         agency_id=uri.strip(),
@@ -328,6 +552,7 @@ def parse_nitf(text):
     byline = _element_text(root.find("body/body.head/byline"))
     copyright_holder = _plain(_attribute(root.find("head/docdata/doc.copyright"), "holder"))
     credit = read_byline(byline)
+    dateline = _nitf_dateline(root.find("body/body.head/dateline")) or dateline_of(paragraphs[0])
     return WireStory(
         format="nitf",
         headline=headline or derive_headline(paragraphs),
@@ -337,8 +562,9 @@ def parse_nitf(text):
         or copyright_holder
         or _element_text(root.find("body/body.head/distributor")),
         reporters=credit.reporters,
-        dateline=_nitf_dateline(root.find("body/body.head/dateline"))
-        or _dateline_of(paragraphs[0]),
+        dateline=dateline.place if dateline else "",
+        dateline_region=dateline.region if dateline else "",
+        dateline_state=dateline.state if dateline else "",
         paragraphs=tuple(paragraphs),
         summary=_element_text(root.find("body/body.head/abstract")),
         agency_id=_plain(_attribute(root.find("head/docdata/doc-id"), "id-string")),
@@ -423,8 +649,11 @@ def derive_headline(paragraphs):
     Only a stand-in: stories arrive without one, the article needs one to be
     saved, and ``headline_derived`` tells the editor to write a real one.
     """
-    lead = " ".join(next((p for p in paragraphs if p.strip()), "").split())
-    sentence = _first_sentence(_without_dateline(lead))
+    # A dateline alone on its line is no lead: "BAKU, December 1" is never the headline.
+    leads = [" ".join(p.split()) for p in paragraphs]
+    lead = next((lead for lead in map(_without_dateline, leads) if _has_words(lead)), "")
+    # Copy that is all dateline and punctuation still needs a headline: its first line.
+    sentence = _first_sentence(lead or next((lead for lead in leads if lead), ""))
     if sentence.endswith(".") and not _is_abbreviation(sentence.rsplit(" ", 1)[-1]):
         sentence = sentence[:-1]
     if len(sentence) <= HEADLINE_MAX_LENGTH:
@@ -436,11 +665,17 @@ def derive_headline(paragraphs):
     return " ".join(words).rstrip(" ,;:—–-")
 
 
+def _has_words(text):
+    return any(character.isalnum() for character in text)
+
+
 def _without_dateline(lead):
     """The lead after its dateline ("BAKU, Oct. 6 (Trend) — The minister…" → "The minister…").
 
     A dateline is never the headline: cut at the dash, or at the date's full stop.
     """
+    if dateline := read_dateline(lead):
+        return lead[dateline.end :]
     if not _dateline_of(lead):
         return lead
     if dash := DATELINE_DASH.search(lead, 0, DATELINE_MAX_LENGTH * 2):
@@ -457,8 +692,14 @@ def content_hash(story):
     dateline, agency and summary are read from the fields hashed here anyway.
     NFC makes a re-send in decomposed Unicode hash the same.
     """
+    fields = [
+        story.byline,
+        "" if story.headline_derived else story.headline,
+        list(story.paragraphs),
+    ]
     canonical = json.dumps(
-        [story.byline, "" if story.headline_derived else story.headline, list(story.paragraphs)],
+        # The credit line only when there is one, so older copy keeps its hash.
+        [*fields, story.credit] if story.credit else fields,
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -554,6 +795,98 @@ def _is_byline(line, *, alone):
     return alone or all(not name[0].isalpha() or name[0].isupper() for name in names)
 
 
+def read_dateline(text):
+    """The ``Dateline`` leading ``text`` in one of the shapes agencies file, or None.
+
+    "BAKU, Dec. 1 (Reuters) -", "BAKU:", "TEHRAN –", "BISHKEK (Reuters) -",
+    "Baku, May 21, AZERTAC", "MOSCOW, December 1. /TASS/.", "ATHENS, Ga. (AP) —", or
+    such a dateline alone on its line. A place in capitals needs only the dash or
+    colon after it; one in title case also a date or an agency, so "Azerbaijan
+    responded, …" is a sentence.
+    """
+    text = text[: HEADLINE_LINE_MAX_LENGTH * 2]  # a dateline is short; a huge line is not one
+    match = DATELINE.match(text)
+    named = match and (match["after_comma"] or match["after_dash"])
+    if named and not _capitalised(named):
+        match = DATELINE_WITHOUT_AGENCY.match(text)
+    if not match:
+        return None
+    place, region = match["place"].rstrip("."), match["region"] or ""
+    if len(place) > DATELINE_MAX_LENGTH or place.casefold() in NOT_PLACES:
+        return None
+    if region and not _capitalised(region):
+        return None
+    agency = (
+        match["in_parentheses"]
+        or match["in_slashes"]
+        or match["after_comma"]
+        or match["after_dash"]
+        or ""
+    )
+    evidence = bool(match["date"] or agency)
+    capitals = place.isupper() and sum(character.isalpha() for character in place) >= 3
+    if not capitals and not (evidence and _capitalised(place)):
+        return None
+    end = match["end"].strip()
+    at_end = match.end() >= len(text.rstrip())
+    if (
+        end == "."
+        and not at_end
+        and not (
+            match["date"] or match["after_comma"] or match["after_dash"] or match["in_slashes"]
+        )
+    ):
+        return None  # "U.S. troops…": a full stop ends a dateline only after its date
+    if at_end and not end and not (region or evidence):
+        return None  # a word alone on its line is a headline, not a dateline
+    return Dateline(
+        place=place,
+        region=region,
+        state=US_STATE_NAMES.get(region.casefold(), ""),
+        agency=" ".join(agency.split()),
+        end=match.end(),
+    )
+
+
+def dateline_place(story, resolve, parent_names):
+    """The place the story's dateline names: ``resolve(name)`` gives a place's id or None,
+    ``parent_names(id)`` the names and aliases of that place's parent (none if it has none).
+
+    A dateline with a US state ("ATHENS, Ga.") names an American city: only a place
+    held as that city in that state ("Athens, Ga." or "Athens, Georgia" by name or
+    alias, or an Athens whose parent is called so), never the capital sharing its name.
+    """
+    if not story.dateline:
+        return None
+    if not story.dateline_state:
+        return resolve(story.dateline)
+    states = {story.dateline_region, story.dateline_state}
+    for state in states:
+        if (found := resolve(f"{story.dateline}, {state}")) is not None:
+            return found
+    found = resolve(story.dateline)
+    if found is None:
+        return None
+    held = {name.casefold() for name in parent_names(found)}
+    return found if any(state.casefold() in held for state in states) else None
+
+
+def dateline_of(paragraph):
+    """The dateline leading a paragraph: a full shape (``read_dateline``), else a place in
+    capitals before a comma ("BAKU, the ministry said…"), whose lead start is unknown."""
+    if dateline := read_dateline(paragraph):
+        return dateline
+    return Dateline(place) if (place := _dateline_of(paragraph)) else None
+
+
+def _capitalised(words):
+    """Whether every word of a name starts with a capital (particles aside)."""
+    return all(
+        word[0].isupper() or not word[0].isalpha() or word in NAME_PARTICLES
+        for word in words.split()
+    )
+
+
 def _dateline_of(paragraph):
     """The place in "BAKU, Azerbaijan, Oct. 6 (Trend) — ...", or "".
 
@@ -573,7 +906,8 @@ def _dateline_of(paragraph):
 
 def _first_sentence(text):
     for match in SENTENCE_END.finditer(text):
-        word = text[: match.start() + 1].rsplit(" ", 1)[-1]
+        # The word before the stop, found without copying the text before it each time.
+        word = text[text.rfind(" ", 0, match.start() + 1) + 1 : match.start() + 1]
         if match.group() == "." and _is_abbreviation(word):
             continue
         return text[: match.end()]
@@ -924,9 +1258,19 @@ def _attribute(element, name):
 
 
 def _nitf_dateline(element):
+    """The Dateline of NITF's <dateline>: its location's city and state, else its text."""
     if element is None:
-        return ""
-    for path in ("location/city", "location"):
-        if place := _element_text(element.find(path)):
-            return place.split(",")[0].strip()
-    return _element_text(element).split(",")[0].strip()
+        return None
+    if city := _element_text(element.find("location/city")):
+        region = _element_text(element.find("location/state"))
+        return _located(f"{city}, {region}" if region else city)
+    return _located(_element_text(element.find("location")) or _element_text(element))
+
+
+def _located(text):
+    """The Dateline of a place the copy names as such ("Athens, Ga.", "Baku, Azerbaijan")."""
+    place, _, rest = text.partition(",")
+    if not (place := place.strip()):
+        return None
+    region = rest.split(",")[0].strip()
+    return Dateline(place, region, US_STATE_NAMES.get(region.casefold(), ""))

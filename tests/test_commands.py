@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles import wire
-from articles.models import Article, Place, WireItem, WireOutcome
+from articles.models import Article, Place, Source, WireItem, WireOutcome
 from tests.seed import SEED_FILE as SEED
 
 SAMPLES = Path(__file__).resolve().parent / "wire"
@@ -99,6 +99,20 @@ def test_strict_fails_files_with_unknown_bylines(seed, tmp_path):
     with pytest.raises(CommandError, match="1 of 1 files failed"):
         run("import_wire", "--strict", str(tmp_path))
     assert not WireItem.objects.exists()
+
+
+def test_strict_takes_copy_whose_dateline_names_a_known_agency(seed, tmp_path):
+    (tmp_path / "known.txt").write_text(
+        "Ganja calm after shelling\n\nGANJA, Dec. 1 (TREND) - Ganja was calm on Tuesday.\n\n"
+        "(Reporting by John Roe; Editing by Jane Doe)"
+    )
+    (tmp_path / "unknown.txt").write_text("GANJA (Caspian Wire) - Ganja was calm on Tuesday.")
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        run("import_wire", "--strict", str(tmp_path))
+    article = WireItem.objects.get().article
+    assert (article.headline, article.source.slug) == ("Ganja calm after shelling", "trend")
+    assert article.byline == "Reporting by John Roe; Editing by Jane Doe"
+    assert not Source.objects.filter(name__in=["John Roe", "Caspian Wire"]).exists()
 
 
 def test_an_unknown_user_is_refused(seed):

@@ -686,3 +686,103 @@ class TestSectionRules:
             assert len(read) == 1  # the rules, in one query
             counts.append(len(queries))
         assert counts[0] == counts[1]
+
+
+class TestDatelinesLinkThePlace:
+    REUTERS = (
+        "Azerbaijan opens talks\n\n"
+        "BAKU, Dec. 1 (Reuters) - Azerbaijan said on Monday it would open talks.\n\n"
+        "Talks start next week.\n\n"
+        "(Reporting by Nailia Bagirova; Editing by Mark Trevelyan)"
+    )
+
+    @pytest.fixture
+    def athens(self, seed):
+        greece = Place.objects.create(name="Greece", kind="country")
+        return Place.objects.create(name="Athens", aliases=["Athína"], parent=greece)
+
+    def test_a_headline_line_is_the_headline_and_slug(self, seed, editor):
+        article = intake.take_in(self.REUTERS, by=editor).article
+        assert article.headline == "Azerbaijan opens talks"
+        assert article.headline_needs_review is False
+        assert article.slug == "azerbaijan-opens-talks"
+        assert article.dateline.name == "Baku"
+        assert "Reporting by" not in article.body
+        assert article.byline == "Reporting by Nailia Bagirova; Editing by Mark Trevelyan"
+        assert not Source.objects.filter(name__icontains="Bagirova").exists()
+
+    def test_a_credit_line_is_credit_text_not_authors(self, seed, editor):
+        AuthorFactory(name="Nailia Bagirova")
+        article = intake.take_in(self.REUTERS, by=editor).article
+        assert list(article.authors.all()) == []
+        assert article.byline.startswith("Reporting by Nailia Bagirova")
+
+    @pytest.mark.parametrize(
+        "dateline", ["BAKU, Dec. 1 (Trend) -", "Baku, May 21, Trend.", "BAKU:", "baku –"]
+    )
+    def test_the_dateline_resolves_by_name_whatever_its_case(self, seed, editor, dateline):
+        copy = f"By Trend\n\n{dateline} The minister spoke on Monday."
+        article = intake.take_in(copy, by=editor).article
+        assert (article.dateline.name if article.dateline else None) == (
+            None if dateline == "baku –" else "Baku"
+        )
+
+    def test_the_dateline_resolves_by_alias(self, seed, editor):
+        Place.objects.filter(name="Ganja").update(aliases=["Gəncə"])
+        copy = "By Trend\n\nGƏNCƏ (Trend) – The city was calm on Tuesday."
+        assert intake.take_in(copy, by=editor).article.dateline.name == "Ganja"
+
+    def test_the_places_page_lists_stories_filed_from_it(self, seed, editor, client):
+        article = intake.take_in(self.REUTERS, by=editor).article
+        editorial.publish(article, by=editor)
+        response = client.get(article.dateline.get_absolute_url())
+        assert response.status_code == 200
+        assert "Azerbaijan opens talks" in response.text
+
+    def test_a_us_state_keeps_the_capital_of_greece_out(self, athens, editor):
+        copy = "By Trend\n\nATHENS, Ga. (AP) — A man was arrested on Tuesday."
+        article = intake.take_in(copy, by=editor).article
+        assert article.dateline is None
+        copy = "By Trend\n\nATHENS (AP) — A protest marched to parliament."
+        assert intake.take_in(copy, by=editor).article.dateline == athens
+
+    @pytest.mark.parametrize(
+        "held",
+        [{"name": "Athens, Ga."}, {"name": "Athens", "aliases": ["Athens, Georgia"]}, "parent"],
+    )
+    def test_the_american_city_links_when_the_gazetteer_holds_it(self, athens, editor, held):
+        if held == "parent":
+            state = Place.objects.create(name="Georgia (U.S. state)", aliases=["Ga."])
+            city = Place.objects.create(name="Athens", parent=state, slug="athens-ga")
+            Place.objects.filter(pk=athens.pk).update(name="Athina", aliases=[])
+        else:
+            athens.delete()
+            city = Place.objects.create(**held, slug="athens-ga")
+        copy = "By Trend\n\nATHENS, Ga. (AP) — A man was arrested on Tuesday."
+        assert intake.take_in(copy, by=editor).article.dateline == city
+
+    def test_a_dateline_agency_is_a_known_sender_for_strict(self, seed):
+        copy = "By John Roe\n\nBAKU (Trend) – The minister spoke on Monday."
+        article = intake.take_in(copy, strict=True).article
+        assert article.source.slug == "trend"
+        assert article.byline == "By John Roe"  # an unknown reporter is credit text
+
+    def test_strict_refuses_an_unknown_dateline_agency(self, seed):
+        copy = "BAKU (Caspian Wire) – The minister spoke on Monday."
+        with pytest.raises(wire.WireError, match="unknown byline"):
+            intake.take_in(copy, strict=True)
+
+
+class TestTheLeadNamesTheAgency:
+    def test_a_known_agency_the_lead_names_is_the_source(self, seed):
+        copy = "TEHRAN – Pezeshkian will visit Baku next week, Trend reports citing the ministry."
+        article = intake.take_in(copy, strict=True).article
+        assert article.source.slug == "trend"
+
+    def test_an_unknown_one_makes_no_source(self, seed):
+        before = set(Source.objects.values_list("pk", flat=True))
+        copy = "TEHRAN – Pezeshkian will visit Baku next week, Caspian Wire reports."
+        assert intake.take_in(copy).article.source is None
+        assert set(Source.objects.values_list("pk", flat=True)) == before
+        with pytest.raises(wire.WireError, match="no byline"):
+            intake.take_in(copy.replace("next week", "soon"), strict=True)

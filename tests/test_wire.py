@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -658,3 +659,339 @@ class TestSubjects:
     def test_propose_section_by_name_or_alias(self, subjects, expected):
         sections = [(1, ["Politics", "Government"]), (2, ["Economy", "Business"])]
         assert wire.propose_section(subjects, sections) == expected
+
+
+class TestDatelineShapes:
+    """Datelines as agencies file them (wire.read_dateline), and what parsing makes of them."""
+
+    @pytest.mark.parametrize(
+        ("lead", "place", "region", "state", "agency", "rest"),
+        [
+            ("BAKU, Dec. 1 (Reuters) - Azerbaijan said.", "BAKU", "", "", "Reuters", "Azerbaijan"),
+            ("BAKU: The minister met envoys.", "BAKU", "", "", "", "The minister"),
+            ("TEHRAN – Iran said on Monday.", "TEHRAN", "", "", "", "Iran said"),
+            ("TEHRAN — Iran said on Monday.", "TEHRAN", "", "", "", "Iran said"),
+            ("BISHKEK (Reuters) - Kyrgyzstan said.", "BISHKEK", "", "", "Reuters", "Kyrgyzstan"),
+            ("Baku, May 21, AZERTAC. The president met.", "Baku", "", "", "AZERTAC", "The pres"),
+            ("MOSCOW, December 1. /TASS/. The ministry said.", "MOSCOW", "", "", "TASS", "The m"),
+            ("ATHENS, Ga. (AP) — A man was held.", "ATHENS", "Ga.", "Georgia", "AP", "A man"),
+            ("AUSTIN, Texas (AP) — Lawmakers met.", "AUSTIN", "Texas", "Texas", "AP", "Lawmakers"),
+            ("NEW YORK, 1 December 2026 (AP) -- Stocks rose.", "NEW YORK", "", "", "AP", "Stocks"),
+            (
+                "BAKU, Azerbaijan, Oct. 6 (Trend) — He spoke.",
+                "BAKU",
+                "Azerbaijan",
+                "",
+                "Trend",
+                "He",
+            ),
+            ("ANKARA, 01.12.2026 (AA) - Turkey said.", "ANKARA", "", "", "AA", "Turkey"),
+            ("BAKU, DEC 1 (APA) - URGENT", "BAKU", "", "", "APA", "URGENT"),
+            ("MOSCOW, Dec 1 – RIA Novosti. Talks.", "MOSCOW", "", "", "RIA Novosti", "Talks"),
+            ("Baku, Azerbaijan, Dec. 1", "Baku", "Azerbaijan", "", "", ""),
+            ("BAKU, December 1", "BAKU", "", "", "", ""),
+        ],
+    )
+    def test_shapes(self, lead, place, region, state, agency, rest):
+        dateline = wire.read_dateline(lead)
+        assert (dateline.place, dateline.region, dateline.state, dateline.agency) == (
+            place,
+            region,
+            state,
+            agency,
+        )
+        assert lead[dateline.end :].startswith(rest)
+
+    @pytest.mark.parametrize(
+        "lead",
+        [
+            "Azerbaijan responded, the ministry said, with a counter-offensive.",
+            "U.S. troops left the base.",
+            "UPDATE: talks resumed.",
+            "BREAKING – talks resumed.",
+            "The minister (pictured) said - nothing.",
+            "Baku is calm.",
+            "x" * 100_000,
+            "",
+        ],
+    )
+    def test_not_datelines(self, lead):
+        assert wire.read_dateline(lead) is None
+
+    @pytest.mark.parametrize(
+        ("copy", "agency"),
+        [
+            ("BAKU, Dec. 1 (Reuters) - Azerbaijan said it would talk.", "Reuters"),
+            ("MOSCOW, December 1. /TASS/. The ministry said it would talk.", "TASS"),
+            ("Baku, May 21, AZERTAC\n\nThe president received the envoy.", "AZERTAC"),
+            ("By Trend\n\nBISHKEK (Reuters) - Talks went on.", "Trend"),
+        ],
+    )
+    def test_the_dateline_names_the_agency_when_no_byline_does(self, copy, agency):
+        assert wire.parse_text(copy).agency == agency
+
+    def test_a_us_state_is_exposed(self):
+        story = wire.parse_text("ATHENS, Ga. (AP) — A man was arrested on Tuesday.")
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "ATHENS",
+            "Ga.",
+            "Georgia",
+        )
+        assert story.headline == "A man was arrested on Tuesday"
+
+    def test_a_dash_after_the_place_alone(self):
+        story = wire.parse_text("TEHRAN – Iran said on Monday it would talk.")
+        assert story.dateline == "TEHRAN"
+        assert story.headline == "Iran said on Monday it would talk"
+
+
+class TestHeadlineLines:
+    LEAD = "BAKU, December 1. The defense minister warned of a firm answer."
+
+    def test_a_headline_line_above_the_text_is_the_headline(self):
+        story = wire.parse_text(f"Minister warns of firm answer\n\n{self.LEAD}\n\nMore.")
+        assert story.headline == "Minister warns of firm answer"
+        assert story.headline_derived is False
+        assert story.paragraphs == (self.LEAD, "More.")
+        assert story.dateline == "BAKU"
+
+    def test_a_dateline_on_the_line_under_the_headline(self):
+        copy = "Russia and Azerbaijan discuss transit\nMOSCOW, December 1. /TASS/. Talks went on."
+        story = wire.parse_text(copy)
+        assert story.headline == "Russia and Azerbaijan discuss transit"
+        assert story.paragraphs == ("MOSCOW, December 1. /TASS/. Talks went on.",)
+        assert (story.dateline, story.agency) == ("MOSCOW", "TASS")
+
+    @pytest.mark.parametrize(
+        ("copy", "reporters", "agency", "dateline"),
+        [
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n\nBaku, Azerbaijan, Dec. 1\n\n"
+                "By Jane Doe – Trend:\n\nThe two countries discussed energy.",
+                ("Jane Doe",),
+                "Trend",
+                "Baku",
+                id="trend",
+            ),
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n\nBaku, 1 December, AZERNEWS\n\n"
+                "By Aisel Mammadova\n\nThe two countries discussed energy.",
+                ("Aisel Mammadova",),
+                "AZERNEWS",
+                "Baku",
+                id="azernews",
+            ),
+            pytest.param(
+                "Azerbaijan, Turkmenistan discuss energy\n"
+                "MOSCOW, Dec 1 – RIA Novosti. The two countries discussed energy.",
+                (),
+                "RIA Novosti",
+                "MOSCOW",
+                id="ria",
+            ),
+        ],
+    )
+    def test_a_byline_under_a_dateline_line(self, copy, reporters, agency, dateline):
+        story = wire.parse_text(copy)
+        assert story.headline == "Azerbaijan, Turkmenistan discuss energy"
+        assert (story.reporters, story.agency, story.dateline) == (reporters, agency, dateline)
+        assert story.paragraphs[-1].endswith("The two countries discussed energy.")
+        assert not any(paragraph.startswith("By ") for paragraph in story.paragraphs)
+
+    @pytest.mark.parametrize(
+        ("copy", "headline", "dateline"),
+        [
+            ("AZERBAIJAN, US SIGN CLIMATE CHARTER\n\nBy AzerNews\n\nThey signed.", None, ""),
+            (
+                "RUSSIA, KAZAKHSTAN AGREE ON PIPELINE\nASTANA, December 1. /TASS/. They agreed.",
+                None,
+                "ASTANA",
+            ),
+        ],
+    )
+    def test_a_headline_in_capitals_is_no_dateline(self, copy, headline, dateline):
+        story = wire.parse_text(copy)
+        assert story.headline == copy.partition("\n")[0]
+        assert story.headline_derived is False
+        assert story.dateline == dateline
+        assert story.agency in {"AzerNews", "TASS"}
+
+    def test_headline_then_byline(self):
+        story = wire.parse_text("Talks resume in Baku\n\nBy Jane Doe – Trend:\n\nTalks resumed.")
+        assert (story.headline, story.byline) == ("Talks resume in Baku", "By Jane Doe – Trend")
+        assert (story.reporters, story.agency) == (("Jane Doe",), "Trend")
+        assert story.paragraphs == ("Talks resumed.",)
+
+    @pytest.mark.parametrize(
+        "copy",
+        [
+            "BAKU, December 1\n\nThe defense minister warned of a firm answer.",
+            "BAKU, December 1\nThe defense minister warned of a firm answer.",
+            "By Trend\n\nBAKU, December 1\n\nThe defense minister warned of a firm answer.",
+            "Baku, Azerbaijan, Dec. 1\n\nThe defense minister warned of a firm answer.",
+        ],
+    )
+    def test_the_dateline_is_never_the_headline(self, copy):
+        story = wire.parse_text(copy)
+        assert story.headline == "The defense minister warned of a firm answer"
+        assert story.headline_derived is True
+        assert story.dateline in {"BAKU", "Baku"}
+        assert "warned of a firm answer." in story.body  # nothing lost
+
+    @pytest.mark.parametrize(
+        "copy",
+        [
+            "The minister spoke at length.\n\nHe left.",  # a one-line lead ends with a stop
+            "the minister spoke\n\nHe left.",
+            "A single line only",
+        ],
+    )
+    def test_a_lead_is_not_a_headline(self, copy):
+        story = wire.parse_text(copy)
+        assert story.headline_derived is True
+        assert story.body.startswith(copy.split("\n")[0])
+
+    def test_a_dateline_with_nothing_after_it_is_refused(self):
+        with pytest.raises(wire.WireError, match="no body after the dateline"):
+            wire.parse_text("BAKU, December 1")
+
+
+class TestCreditLines:
+    def test_a_closing_credit_line_is_no_paragraph(self):
+        copy = (
+            "BAKU, Dec 1 (Reuters) - Azerbaijan said on Monday it would talk.\n\n"
+            "Talks start next week.\n\n"
+            "(Reporting by Nailia Bagirova in Baku and Felix Light; Editing by Mark Trevelyan)"
+        )
+        story = wire.parse_text(copy)
+        assert story.paragraphs[-1] == "Talks start next week."
+        assert story.credit == (
+            "Reporting by Nailia Bagirova in Baku and Felix Light; Editing by Mark Trevelyan"
+        )
+        assert story.reporters == ()  # credit text, not a byline
+        assert story.agency == "Reuters"
+        assert story.dateline == "BAKU"
+
+    def test_a_credit_line_ending_the_last_paragraph(self):
+        story = wire.parse_text(
+            "Talks went on. He left. (Writing by Jane Doe; Editing by John Roe)\n"
+        )
+        assert story.paragraphs == ("Talks went on. He left.",)
+        assert story.credit == "Writing by Jane Doe; Editing by John Roe"
+
+    def test_a_byline_names_the_reporters_before_a_credit_line(self):
+        story = wire.parse_text("By Jane Doe, Trend\n\nTalks went on.\n\n(Editing by John Roe)")
+        assert (story.reporters, story.agency, story.credit) == (
+            ("Jane Doe",),
+            "Trend",
+            "Editing by John Roe",
+        )
+
+    def test_the_credit_line_counts_for_a_resend(self):
+        one = wire.parse_text("Talks went on.\n\n(Reporting by Jane Doe)")
+        other = wire.parse_text("Talks went on.\n\n(Reporting by John Roe)")
+        assert wire.content_hash(one) != wire.content_hash(other)
+
+    def test_a_parenthesis_in_the_text_stays(self):
+        story = wire.parse_text("Talks went on (the ministry said).")
+        assert story.paragraphs == ("Talks went on (the ministry said).",)
+        assert story.credit == ""
+
+
+class TestMalformedPlainText:
+    @pytest.mark.parametrize(
+        "copy",
+        [
+            "BAKU, Dec. 1 (Reuters) - " + "word " * 150_000,
+            "Headline\r\n\r\nBAKU,\tDec. 1 (Reuters)\t-\tTalks went on.\r\n",
+            "<b>BAKU</b>, Dec. 1 (Reuters) - <script>alert(1)</script> Talks.",
+            "BAKU, Dec. 1 (" + "(" * 5000 + "Reuters) - Talks.",
+            "By " + "Jane " * 5000 + "\n\nTalks went on.",
+            ("x" * 300 + "\n\n") * 3,
+            "\t\n\r\nBAKU: \n\nTalks went on.",
+            "(Reporting by Jane Doe)\n\nTalks went on.",
+            "'; DROP TABLE articles; --\n\nTalks went on.",
+            "BAKU" + " -" * 300_000,
+            "BAKU, " + "Dec. 1 " * 100_000,
+            "MOSCOW, December 1. " + "/" * 500_000,
+            "Talks. " + "(Reporting by Jane Doe; " * 30_000 + ")",
+        ],
+    )
+    def test_nothing_crashes_and_nothing_is_lost(self, copy):
+        story = wire.parse_text(copy)
+        # A credit line's parentheses are its frame, not its words.
+        kept = " ".join([story.headline, story.body, story.byline, story.credit])
+        words = {word.strip("()") for word in kept.split()}
+        assert {word.strip("()") for word in wire.normalize(copy).split()} - {""} <= words
+        assert story.headline.strip()
+        assert story.text == copy
+
+    def test_crlf_and_tabs_read_like_lf_and_spaces(self):
+        plain = wire.parse_text("Talks resume\n\nBAKU, Dec. 1 (Reuters) - Talks went on.")
+        messy = wire.parse_text("Talks resume\r\n\r\nBAKU,\tDec. 1\t(Reuters) -\tTalks went on.")
+        assert (messy.headline, messy.paragraphs, messy.dateline, messy.agency) == (
+            plain.headline,
+            plain.paragraphs,
+            plain.dateline,
+            plain.agency,
+        )
+
+
+class TestStructuredDatelines:
+    def test_ninjs_located_with_a_us_state(self):
+        story = wire.parse(
+            json.dumps({"uri": "urn:x", "located": "Athens, Ga.", "body_text": "A man was held."})
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Athens",
+            "Ga.",
+            "Georgia",
+        )
+
+    def test_ninjs_located_with_a_country(self):
+        story = wire.parse(
+            json.dumps({"uri": "urn:x", "located": "Baku, Azerbaijan", "body_text": "Talks."})
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Baku",
+            "Azerbaijan",
+            "",
+        )
+
+    def test_ninjs_without_located_reads_the_lead(self):
+        body = "ATHENS, Ga. (AP) — A man was held."
+        story = wire.parse(json.dumps({"uri": "urn:x", "body_text": body}))
+        assert (story.dateline, story.dateline_state) == ("ATHENS", "Georgia")
+
+    def test_nitf_location_city_and_state(self):
+        story = wire.parse(
+            "<nitf><body><body.head><dateline><location><city>Athens</city><state>GA</state>"
+            "</location></dateline></body.head><body.content><p>A man was held.</p>"
+            "</body.content></body></nitf>"
+        )
+        assert (story.dateline, story.dateline_region, story.dateline_state) == (
+            "Athens",
+            "GA",
+            "Georgia",
+        )
+
+
+class TestReportedBy:
+    @pytest.mark.parametrize(
+        ("lead", "agency"),
+        [
+            ("Pezeshkian will visit Baku next week, APA reports citing the ministry.", "APA"),
+            ("Azerbaijan and Turkmenistan discussed energy, Trend reports.", "Trend"),
+            ("Trend reported on Monday that talks resumed.", "Trend"),
+            ("Talks went on, the Ministry reported.", ""),
+            ("The ministry reports nothing new.", ""),
+            ("Talks went on.", ""),
+            ("x" * 100_000 + ", APA reports.", ""),
+        ],
+    )
+    def test_the_agency_the_lead_names(self, lead, agency):
+        assert wire.reported_by(lead) == agency
+
+    def test_a_byline_or_dateline_agency_comes_first(self):
+        story = wire.parse_text("TEHRAN (IRNA) – Talks went on, APA reports.")
+        assert (story.agency, story.reported_by) == ("IRNA", "APA")

@@ -178,6 +178,16 @@ def entities(raw):
     return built, slugs
 
 
+def _parent_names(raw, slugs):
+    """{place id: the names and aliases of its parent}, for a dateline with a US state."""
+    rows = {row["slug"]: row for row in raw["places"]}
+    return {
+        number: (rows[parent]["name"], *rows[parent]["aliases"])
+        for (kind, number), slug in slugs.items()
+        if kind == "place" and (parent := rows[slug].get("parent"))
+    }
+
+
 def _group(kind):
     return next(group for group, name in KINDS.items() if name == kind)
 
@@ -188,16 +198,17 @@ def measure(texts=None, raw=None, *, parse=wire.parse):
     raw = load_gazetteer() if raw is None else raw
     built, slugs = entities(raw)
     gazetteer = Gazetteer(built)
+    parents = _parent_names(raw, slugs)
     report = Report(texts=len(texts), per_class={name: Score() for name in CLASSES})
     for text in texts:
-        score = _read(text, parse, gazetteer, slugs, report)
+        score = _read(text, parse, gazetteer, slugs, parents, report)
         report.links.add(score)
         for name in text.classes:
             report.per_class.setdefault(name, Score()).add(score)
     return report
 
 
-def _read(text, parse, gazetteer, slugs, report):
+def _read(text, parse, gazetteer, slugs, parents, report):
     """Score one text's links and record its dateline, byline and headline."""
     try:
         story = parse(text.copy)
@@ -206,7 +217,9 @@ def _read(text, parse, gazetteer, slugs, report):
         return Score(false_negatives=len(text.links))
     linkable = "\n\n".join(part for part in (story.headline, story.summary, story.body) if part)
     found = {(m.kind, slugs[(m.kind, m.id)]) for m in gazetteer.find_mentions(linkable)}
-    dateline_id = gazetteer.resolve("place", story.dateline) if story.dateline else None
+    dateline_id = wire.dateline_place(
+        story, lambda name: gazetteer.resolve("place", name), lambda pk: parents.get(pk, ())
+    )
     dateline = slugs[("place", dateline_id)] if dateline_id is not None else None
     if dateline:
         found.add(("place", dateline))
@@ -246,7 +259,7 @@ def _read(text, parse, gazetteer, slugs, report):
 def _credit(story, gazetteer, slugs):
     """The byline's reporters and the agency's slug, as the intake settles them:
     the named agency, else a reporter who is a known source ("By Trend, Baku")."""
-    agency_id = gazetteer.resolve("source", story.agency) if story.agency else None
+    agency_id = gazetteer.resolve("source", story.agency or story.reported_by)
     reporters = []
     for name in story.reporters:
         named = gazetteer.resolve("source", name)
