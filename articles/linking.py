@@ -40,11 +40,20 @@ def names_changed():
     transaction.on_commit(bump_gazetteer_version)
 
 
+# What the matcher needs beyond names, by model: a person's title ("President
+# Aliyev"), a place's parent (which places go together). Read in the same query.
+_EXTRA_FIELDS = {"person": {"title": "title"}, "place": {"parent": "parent_id"}}
+
+
 def load_entities(of_kinds):
     for kind in of_kinds:
-        rows = kind.model.objects.order_by().values_list("id", "name", "aliases")
-        for pk, name, aliases in rows.iterator(chunk_size=10_000):
-            yield Entity(kind.name, pk, name, tuple(aliases or ()))
+        extra = _EXTRA_FIELDS.get(kind.name, {})
+        fields = ["id", "name", "aliases", *extra.values()]
+        rows = kind.model.objects.order_by().values_list(*fields)
+        for pk, name, aliases, *values in rows.iterator(chunk_size=10_000):
+            yield Entity(
+                kind.name, pk, name, tuple(aliases or ()), **dict(zip(extra, values, strict=True))
+            )
 
 
 def _kept(which, of_kinds):

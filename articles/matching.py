@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from articles import evidence
+
 # Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
 # more often an acronym than the name, so it has to be written that way to match.
 MIN_CAPS_LETTERS = 4
@@ -29,6 +31,10 @@ class Entity:
     id: int
     name: str
     aliases: tuple[str, ...] = ()
+    # A person's office ("President of Azerbaijan"): "President Aliyev" names them.
+    title: str = ""
+    # The place this one lies in (a place's id), for telling which places go together.
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,13 +116,33 @@ def _spellings(key: str) -> set[str]:
     return {key, unicodedata.normalize("NFD", key)}
 
 
-# "İ" is the one character whose lower case is two characters long; lowering must keep
-# offsets, so it becomes a plain "i" first.
-_DOTTED_CAPITAL_I = str.maketrans({"\u0130": "i"})
+def _base_letters() -> dict[int, str]:
+    """Latin letters with diacritics mapped to their base letter, one for one.
+
+    "Erdoğan" and "Erdogan", "İlham" and "Ilham" are one name on the wire. "İ" is
+    also the one character whose lower case is two characters long; lowering must
+    keep offsets, so it becomes a plain "I" first.
+    """
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    extra = {"ı": "i", "İ": "I", "ə": "e", "Ə": "E", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
+    table.update({ord(char): base for char, base in extra.items()})
+    table.update({ord("đ"): "d", ord("Đ"): "D"})
+    return table
+
+
+_BASE_LETTERS = _base_letters()
+
+
+def _fold_letters(text: str) -> str:
+    return text.translate(_BASE_LETTERS)
 
 
 def _lower(text: str) -> str:
-    return text.translate(_DOTTED_CAPITAL_I).lower()
+    return _fold_letters(text).lower()
 
 
 def _merge(pairs) -> tuple:
@@ -151,9 +177,10 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 class Gazetteer:
     """Every name and alias of a set of entities, compiled once into one automaton.
 
-    The automaton holds lower-cased keys and each key the exact spellings behind it, so
-    the capitals of a dateline ("BAKU") cost no second copy of the gazetteer; a match is
-    kept only if the text has one of those spellings, as written or in capitals.
+    The automaton holds lower-cased keys, diacritics folded, and each key the exact
+    spellings behind it, so the capitals of a dateline ("BAKU") cost no second copy
+    of the gazetteer; a match is kept only if the text has one of those spellings, as
+    written or in capitals, whatever its diacritics.
     """
 
     def __init__(self, entities: Iterable[Entity]):
@@ -162,6 +189,8 @@ class Gazetteer:
         spellings: dict[str, list] = defaultdict(list)
         surnames = []
         self._names: dict[str, dict[str, int | None]] = defaultdict(dict)
+        self._titles: dict[tuple[str, int], frozenset[str]] = {}
+        self._parents: dict[int, int] = {}
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -176,11 +205,12 @@ class Gazetteer:
                 names[folded] = entity.id if names.get(folded, entity.id) == entity.id else None
                 for spelling in _spellings(key):
                     spellings[spelling].append(named)
-            # The surname comes from the name only: an alias such as "Defense Minister"
-            # would make "Minister" a surname.
-            words = entity.name.split()
-            if entity.kind == "person" and len(words) >= 2:
-                surnames.append((fold_name(words[-1]), (ref, False)))
+            if entity.kind == "place" and entity.parent is not None:
+                self._parents[entity.id] = entity.parent
+            if entity.kind == "person":
+                surnames.extend((key, (ref, False)) for key in _surnames(entity))
+                if entity.title:
+                    self._titles[ref] = evidence.title_words(entity.title)
         for key, derived in surnames:
             if _is_usable(key):
                 for spelling in _spellings(key):
@@ -193,9 +223,14 @@ class Gazetteer:
             for spelling, pairs in spellings.items():
                 allows_caps = sum(char.isalpha() for char in spelling) >= MIN_CAPS_LETTERS
                 lowered = _lower(spelling)
+                base = _fold_letters(spelling)
                 earlier = self._automaton.get(lowered, ())
                 self._automaton.add_word(
-                    lowered, (*earlier, (spelling, allows_caps, _merge(pairs)))
+                    lowered,
+                    (
+                        *earlier,
+                        (len(spelling), base, base.upper() if allows_caps else None, _merge(pairs)),
+                    ),
                 )
             self._automaton.make_automaton()
 
@@ -204,21 +239,29 @@ class Gazetteer:
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``."""
+        return self._find(text)[0]
+
+    def _find(self, text: str) -> tuple[list[Mention], set[tuple[str, int]]]:
+        """The mentions, and the places named inside a longer name ("... of Azerbaijan")."""
         if not text or self._automaton is None:
-            return []
+            return [], set()
         folded = _FoldedText(text)
+        flat = folded.text
+        base_text = _fold_letters(flat)
         matches = []
-        for last, spellings in self._automaton.iter(_lower(folded.text)):
-            start, end = last - len(spellings[0][0]) + 1, last + 1
-            if not _stands_alone(folded.text, start, end):
+        for last, spellings in self._automaton.iter(base_text.lower()):
+            start, end = last - spellings[0][0] + 1, last + 1
+            if not _stands_alone(flat, start, end):
                 continue
-            found = folded.text[start:end]
+            found = base_text[start:end]
             pairs = [
                 pair
-                for spelling, allows_caps, candidates in spellings
-                if found == spelling or (allows_caps and found == spelling.upper())
+                for _length, base, upper, candidates in spellings
+                if found in (base, upper)
                 for pair in candidates
             ]
+            if pairs:
+                pairs = _about_this_person(flat, start, end, pairs)
             if pairs:
                 matches.append((start, end, _merge(pairs)))
         # Leftmost first, then longest: "Nagorno-Karabakh" before its "Karabakh".
@@ -230,7 +273,7 @@ class Gazetteer:
         dropped: set[int] = set()
         while True:
             chosen = _leftmost_longest(matches, dropped)
-            resolved = _resolve(matches, chosen)
+            resolved = _resolve(flat, matches, chosen, self._titles)
             unresolved = {index for index, ref in zip(chosen, resolved, strict=True) if not ref}
             if not unresolved:
                 break
@@ -241,10 +284,29 @@ class Gazetteer:
             start = folded.original_offset(matches[index][0])
             end = folded.original_offset(matches[index][1])
             mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
-        return mentions
+        nested = _nested_places(matches, chosen, resolved)
+        found = {(mention.kind, mention.id) for mention in mentions}
+        return mentions, {ref for ref in nested if self._supported_place(ref[1], found)}
+
+    def _supported_place(self, place: int, found: set[tuple[str, int]]) -> bool:
+        """Whether a place the text names also has its country, a city or a neighbour named.
+
+        What makes the story about it, and not only about a body named after it.
+        """
+        parents = self._parents
+        parent = parents.get(place)
+        for kind, other in found:
+            if kind != "place" or other == place:
+                continue
+            if other == parent or parents.get(other) == place:
+                return True
+            if parent is not None and parents.get(other) == parent:
+                return True
+        return False
 
     def entities_in(self, text: str) -> set[tuple[str, int]]:
-        return {(mention.kind, mention.id) for mention in self.find_mentions(text)}
+        mentions, nested = self._find(text)
+        return {(mention.kind, mention.id) for mention in mentions} | nested
 
     def resolve(self, kind: str, name: str) -> int | None:
         """The entity a byline ("Trend") or dateline ("BAKU") names, if exactly one.
@@ -253,6 +315,60 @@ class Gazetteer:
         be a name; still exact, because a guessed source or dateline would be printed.
         """
         return self._names.get(kind, {}).get(fold_name(name).casefold())
+
+
+# Words that end a name without being its surname: "Heydar Aliyev Jr." is Aliyev.
+_GENERATIONS = frozenset("jr jr. sr sr. junior senior ii iii iv".split())
+
+
+def _surnames(entity: Entity) -> set[str]:
+    """A person's surnames: the last word of their name and of each alias of two words or more.
+
+    An alias made of title words ("Defense Minister") gives none: "Minister" is no surname.
+    """
+    found = set()
+    for name in (entity.name, *entity.aliases):
+        words = [word for word in fold_name(name).split() if word.casefold() not in _GENERATIONS]
+        if len(words) >= 2 and words[-1].casefold() not in evidence.TITLE_WORDS:
+            found.add(words[-1])
+    return found
+
+
+def _about_this_person(text: str, start: int, end: int, pairs: list) -> list:
+    """The candidates left once namesakes are told apart.
+
+    "Heydar Aliyev Jr." is not Heydar Aliyev, and in "Ali Aliyev" the surname is not
+    the stored Aliyevs': another first name before it makes it someone else.
+    """
+    if not any(ref[0] == "person" for ref, _is_name in pairs):
+        return pairs
+    if evidence.generation_after(text, end):
+        return [(ref, is_name) for ref, is_name in pairs if ref[0] != "person"]
+    if any(not is_name for _ref, is_name in pairs) and evidence.other_first_name_before(
+        text, start
+    ):
+        return [(ref, is_name) for ref, is_name in pairs if is_name]
+    return pairs
+
+
+def _nested_places(matches, chosen, resolved) -> set[tuple[str, int]]:
+    """Places named inside a source's longer name: "Defense Ministry of Azerbaijan"."""
+    nested: set[tuple[str, int]] = set()
+    chosen_starts = set(chosen)
+    for index, ref in zip(chosen, resolved, strict=True):
+        start, end, _refs = matches[index]
+        if ref[0] != "source":
+            continue
+        for inner in range(index + 1, len(matches)):
+            inner_start, inner_end, inner_refs = matches[inner]
+            if inner_start >= end:
+                break
+            if inner in chosen_starts or inner_end > end:
+                continue
+            places = [ref for ref, is_name in inner_refs if is_name and ref[0] == "place"]
+            if len(places) == 1:
+                nested.add(places[0])
+    return nested
 
 
 def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
@@ -265,22 +381,44 @@ def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
     return chosen
 
 
-def _resolve(matches, chosen: list[int]) -> list[tuple[str, int] | None]:
+def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] | None]:
     """Which entity each chosen match mentions, or None if it cannot be told.
 
-    A match naming exactly one entity by name or alias is an anchor. A surname, or an
-    alias two entities share, goes to the anchored entity named most recently before
-    it ("Heydar Aliyev ... Aliyev"), else to the one named next after it.
+    A match naming exactly one entity by name or alias is an anchor, and so is a
+    surname whose title identifies one person ("President Aliyev"). Another surname,
+    or an alias two entities share, goes to the one its title fits, else to the
+    anchored entity named most recently before it ("Heydar Aliyev ... Aliyev"), else
+    to the one named next after it.
     """
     anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
+    fitting: dict[int, list[tuple[str, int]]] = {}
     for index in chosen:
         start, _end, refs = matches[index]
         if len(refs) == 1 and refs[0][1]:
             anchors[refs[0][0]].append(start)
+            continue
+        if titles and any(not is_name for _ref, is_name in refs):
+            said = evidence.title_before(text, start)
+            if said:
+                fits = [
+                    ref
+                    for ref, _is_name in refs
+                    if evidence.title_fits(said, titles.get(ref, frozenset()))
+                ]
+                if fits:
+                    fitting[index] = fits
+                    if len(fits) == 1:
+                        anchors[fits[0]].append(start)
+    for positions in anchors.values():
+        positions.sort()
 
     resolved: list[tuple[str, int] | None] = []
     for index in chosen:
         start, _end, refs = matches[index]
+        fits = fitting.get(index)
+        if fits:
+            resolved.append(fits[0] if len(fits) == 1 else _nearest_anchor(fits, anchors, start))
+            continue
         viable = [ref for ref, is_name in refs if is_name or ref in anchors]
         if len(viable) == 1:
             resolved.append(viable[0])

@@ -519,3 +519,222 @@ def test_the_labelled_set_through_the_wire_desk():
                 f"false negatives {sorted(set(entry['expected']) - predicted)}"
             )
     assert errors == []
+
+
+# People and places with what the desk stores beside their names: titles, parents.
+DESK = [
+    Entity("person", 1, "Ilham Aliyev", ("İlham Əliyev",), title="President of Azerbaijan"),
+    Entity("person", 2, "Heydar Aliyev", ("Heydər Əliyev",), title=""),
+    Entity("person", 3, "Nikol Pashinyan", ("Nikol Pashinian",), title="Prime Minister of Armenia"),
+    Entity("person", 4, "Jeyhun Bayramov", (), title="Minister of Foreign Affairs of Azerbaijan"),
+    Entity("person", 5, "Recep Tayyip Erdoğan", (), title="President of Türkiye"),
+    Entity("person", 6, "Zakir Hasanov", (), title="Minister of Defence of Azerbaijan"),
+    Entity("place", 1, "South Caucasus"),
+    Entity("place", 2, "Azerbaijan", ("Azerbaijani",), parent=1),
+    Entity("place", 3, "Armenia", ("Armenian",), parent=1),
+    Entity("place", 4, "Ganja", (), parent=2),
+    Entity("place", 5, "Baku", (), parent=2),
+    Entity(
+        "source",
+        1,
+        "Ministry of Defense of Azerbaijan",
+        ("Defense Ministry of Azerbaijan", "Azerbaijani Defense Ministry"),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def desk():
+    return Gazetteer(DESK)
+
+
+def people(gazetteer, text):
+    return [(m.text, m.id) for m in gazetteer.find_mentions(text) if m.kind == "person"]
+
+
+class TestSurnames:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # Diacritics folded both ways: the name stored with them, the wire without.
+            (
+                "ANKARA (Reuters) - Recep Tayyip Erdogan said on Monday. Erdogan added",
+                [("Recep Tayyip Erdogan", 5), ("Erdogan", 5)],
+            ),
+            (
+                "Recep Tayyip Erdoğan met reporters. Erdoğan said",
+                [("Recep Tayyip Erdoğan", 5), ("Erdoğan", 5)],
+            ),
+            # A surname from an alias: the stored spelling is Pashinyan.
+            (
+                "YEREVAN, Dec 1 - Nikol Pashinian told parliament. Pashinian said",
+                [("Nikol Pashinian", 3), ("Pashinian", 3)],
+            ),
+            ("Nikol Pashinyan arrived. Pashinian said", [("Nikol Pashinyan", 3), ("Pashinian", 3)]),
+            # Turkish dotted and dotless I.
+            ("İlham Aliyev received the delegation.", [("İlham Aliyev", 1)]),
+            ("Ilham Əliyev received the delegation.", [("Ilham Əliyev", 1)]),
+            ("ILHAM ALIYEV RECEIVES DELEGATION", [("ILHAM ALIYEV", 1)]),
+        ],
+    )
+    def test_a_surname_from_the_name_and_its_aliases_with_diacritics_folded(
+        self, desk, text, expected
+    ):
+        assert people(desk, text) == expected
+
+    def test_a_surname_alone_still_needs_a_full_mention(self, desk):
+        assert people(desk, "Erdogan said talks would resume.") == []
+
+    def test_a_title_alias_gives_no_surname(self):
+        gazetteer = Gazetteer([Entity("person", 1, "Zakir Hasanov", ("Defense Minister",))])
+        assert gazetteer.entities_in("Zakir Hasanov spoke. The Minister said") == {("person", 1)}
+        assert [m.text for m in gazetteer.find_mentions("Zakir Hasanov. Minister X")] == [
+            "Zakir Hasanov"
+        ]
+
+
+class TestNamesakes:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # Another first name before a known surname is another person.
+            (
+                "Ilham Aliyev opened the session. Ali Aliyev, a lawmaker, objected.",
+                [("Ilham Aliyev", 1)],
+            ),
+            (
+                "Nikol Pashinyan spoke; his son Ashot Pashinyan was not present.",
+                [("Nikol Pashinyan", 3)],
+            ),
+            # Sr. and Jr. name a father or a son.
+            ("Heydar Aliyev Jr. attended the ceremony.", []),
+            ("Ilham Aliyev arrived. Aliyev Jr., a student, said", [("Ilham Aliyev", 1)]),
+            # A title, "Mr." or a sentence word before the surname is no first name.
+            (
+                "Ilham Aliyev arrived. Mr. Aliyev said. When Aliyev spoke",
+                [("Ilham Aliyev", 1), ("Aliyev", 1), ("Aliyev", 1)],
+            ),
+            (
+                "Azerbaijan's Aliyev: Ilham Aliyev said",
+                [("Aliyev", 1), ("Ilham Aliyev", 1)],
+            ),
+        ],
+    )
+    def test_a_different_first_name_or_generation_is_another_person(self, desk, text, expected):
+        assert people(desk, text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # Two stored Aliyevs in one text: the title decides.
+            (
+                "Heydar Aliyev founded the party in 1993. Ilham Aliyev spoke at the "
+                "museum that bears Heydar Aliyev's name. President Aliyev said",
+                [2, 1, 2, 1],
+            ),
+            # Without a title, the nearest full mention.
+            ("Ilham Aliyev met guests. Heydar Aliyev's legacy. Aliyev said", [1, 2, 2]),
+            # A past title does not point at the current holder.
+            ("Ilham Aliyev spoke. Heydar Aliyev built it. Former President Aliyev", [1, 2, 2]),
+        ],
+    )
+    def test_a_shared_surname_goes_to_the_title_that_fits(self, desk, text, expected):
+        assert [pk for _, pk in people(desk, text)] == expected
+
+
+class TestTitles:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("BAKU, Dec. 1 (Reuters) - President Aliyev said on Monday", [("Aliyev", 1)]),
+            ("Prime Minister Pashinyan told parliament", [("Pashinyan", 3)]),
+            ("Armenian Prime Minister Pashinyan", [("Pashinyan", 3)]),
+            ("Foreign Minister Bayramov met his counterpart", [("Bayramov", 4)]),
+            ("Defense Minister Hasanov inspected", [("Hasanov", 6)]),
+            ("Defence Minister Hasanov inspected", [("Hasanov", 6)]),
+            ("Minister Bayramov said", [("Bayramov", 4)]),
+            # The title is a sentence start, the surname then names that person.
+            (
+                "President Aliyev received him. Aliyev said",
+                [("Aliyev", 1), ("Aliyev", 1)],
+            ),
+            # A title that fits nobody stored links nobody.
+            ("Prime Minister Bayramov", []),
+            ("President Pashinyan", []),
+            ("Former President Aliyev", []),
+            ("the president Aliyev", []),
+        ],
+    )
+    def test_a_title_and_surname_name_one_person(self, desk, text, expected):
+        assert people(desk, text) == expected
+
+    def test_a_title_fitting_two_people_needs_a_full_mention(self):
+        gazetteer = Gazetteer(
+            [
+                Entity("person", 1, "Ilham Aliyev", title="President of Azerbaijan"),
+                Entity("person", 2, "Heydar Aliyev", title="President of Azerbaijan"),
+            ]
+        )
+        assert gazetteer.find_mentions("President Aliyev said") == []
+        assert [m.id for m in gazetteer.find_mentions("Heydar Aliyev. President Aliyev")] == [2, 2]
+
+
+class TestNestedNames:
+    def test_a_place_inside_a_source_name_links_when_the_story_is_about_it(self, desk):
+        text = "The Defense Ministry of Azerbaijan said Armenian forces shelled Ganja overnight."
+        assert desk.entities_in(text) == {
+            ("source", 1),
+            ("place", 2),
+            ("place", 3),
+            ("place", 4),
+        }
+        # The highlight stays on the longer name.
+        assert [m.text for m in desk.find_mentions(text)][0] == "Defense Ministry of Azerbaijan"
+
+    def test_a_source_name_alone_does_not_make_the_story_about_its_place(self, desk):
+        assert desk.entities_in("The Azerbaijani Defense Ministry released footage.") == {
+            ("source", 1)
+        }
+
+    def test_a_person_name_does_not_link_the_place_it_contains(self):
+        gazetteer = Gazetteer(
+            [
+                Entity("person", 1, "Mary Georgia"),
+                Entity("place", 1, "Georgia"),
+                Entity("place", 2, "Tbilisi", parent=1),
+            ]
+        )
+        assert gazetteer.entities_in("Mary Georgia visited Tbilisi.") == {
+            ("person", 1),
+            ("place", 2),
+        }
+
+
+@pytest.mark.django_db
+def test_titles_and_parents_through_the_wire_desk(django_assert_max_num_queries):
+    """The desk reads titles and parents with the names: one query per kind, any size."""
+    from articles import intake, linking
+    from articles.models import Person, Place, Source
+
+    Person.objects.create(slug="ilham-aliyev", name="Ilham Aliyev", title="President of Azerbaijan")
+    Person.objects.create(slug="heydar-aliyev", name="Heydar Aliyev")
+    azerbaijan = Place.objects.create(slug="azerbaijan", name="Azerbaijan")
+    Place.objects.create(slug="ganja", name="Ganja", parent=azerbaijan)
+    Source.objects.create(slug="mod", name="Defense Ministry of Azerbaijan")
+    text = (
+        "BAKU, Dec. 1 (Reuters) - President Aliyev said on Monday that the Defense Ministry "
+        "of Azerbaijan would rebuild Ganja."
+    )
+    article = intake.take_in(text, origin="reuters-1").article
+    assert set(article.people.values_list("slug", flat=True)) == {"ilham-aliyev"}
+    assert set(article.places.values_list("slug", flat=True)) == {"azerbaijan", "ganja"}
+    assert set(article.mentioned_sources.values_list("slug", flat=True)) == {"mod"}
+
+    for count in (10, 200):
+        Person.objects.bulk_create(
+            Person(slug=f"p-{count}-{n}", name=f"Person {count} {n}", title="Minister")
+            for n in range(count)
+        )
+        linking.forget_gazetteer()
+        with django_assert_max_num_queries(3):
+            linking.gazetteer()
