@@ -27,20 +27,24 @@ _NOT_FIRST_NAMES = frozenset(
     "january february march april may june july august september october november "
     "december said says told when while after before since also then".split()
 )
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'.]*) $")
 _GENERATION_AFTER = re.compile(r",? (?:Jr|Sr|Junior|Senior)\b\.?|,? (?:II|III|IV)\b")
 
 
 def _words_before(text: str, start: int, limit: int = 4) -> list[str]:
-    """Up to ``limit`` words right before ``start``, nearest last, joined by single spaces."""
+    """Up to ``limit`` words right before ``start``, each followed by a single space.
+
+    A word is letters, digits, apostrophes and dots ("Mr."): a comma or a quote
+    ends the look back. Called for every surname, so no regular expression.
+    """
     words = []
     end = start
-    while len(words) < limit:
-        found = _WORD_BEFORE.search(text, 0, end)
-        if found is None:
+    while len(words) < limit and end > 1 and text[end - 1] == " ":
+        word_start = text.rfind(" ", 0, end - 1) + 1
+        word = text[word_start : end - 1]
+        if not word[:1].isalpha() or not all(char.isalnum() or char in "'." for char in word):
             break
-        words.append(found.group(1))
-        end = found.start()
+        words.append(word)
+        end = word_start
     return words[::-1]
 
 

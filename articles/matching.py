@@ -261,8 +261,6 @@ class Gazetteer:
                 for pair in candidates
             ]
             if pairs:
-                pairs = _about_this_person(flat, start, end, pairs)
-            if pairs:
                 matches.append((start, end, _merge(pairs)))
         # Leftmost first, then longest: "Nagorno-Karabakh" before its "Karabakh".
         matches.sort(key=lambda match: (match[0], -match[1]))
@@ -334,23 +332,6 @@ def _surnames(entity: Entity) -> set[str]:
     return found
 
 
-def _about_this_person(text: str, start: int, end: int, pairs: list) -> list:
-    """The candidates left once namesakes are told apart.
-
-    "Heydar Aliyev Jr." is not Heydar Aliyev, and in "Ali Aliyev" the surname is not
-    the stored Aliyevs': another first name before it makes it someone else.
-    """
-    if not any(ref[0] == "person" for ref, _is_name in pairs):
-        return pairs
-    if evidence.generation_after(text, end):
-        return [(ref, is_name) for ref, is_name in pairs if ref[0] != "person"]
-    if any(not is_name for _ref, is_name in pairs) and evidence.other_first_name_before(
-        text, start
-    ):
-        return [(ref, is_name) for ref, is_name in pairs if is_name]
-    return pairs
-
-
 def _nested_places(matches, chosen, resolved) -> set[tuple[str, int]]:
     """Places named inside a source's longer name: "Defense Ministry of Azerbaijan"."""
     nested: set[tuple[str, int]] = set()
@@ -389,43 +370,64 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
     or an alias two entities share, goes to the one its title fits, else to the
     anchored entity named most recently before it ("Heydar Aliyev ... Aliyev"), else
     to the one named next after it.
+
+    Namesakes are told apart on the way: "Heydar Aliyev Jr." is not Heydar Aliyev,
+    and in "Ali Aliyev" the surname is someone else's. Those checks read the text
+    around a match, so they run only for a match that would otherwise name a person.
     """
     anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
+    candidates: dict[int, tuple] = {}
     fitting: dict[int, list[tuple[str, int]]] = {}
     for index in chosen:
-        start, _end, refs = matches[index]
+        start, end, refs = matches[index]
         if len(refs) == 1 and refs[0][1]:
-            anchors[refs[0][0]].append(start)
-            continue
-        if titles and any(not is_name for _ref, is_name in refs):
+            if refs[0][0][0] == "person" and evidence.generation_after(text, end):
+                refs = ()
+            else:
+                anchors[refs[0][0]].append(start)
+        elif titles and any(not is_name for _ref, is_name in refs):
             said = evidence.title_before(text, start)
             if said:
                 fits = [
                     ref
-                    for ref, _is_name in refs
-                    if evidence.title_fits(said, titles.get(ref, frozenset()))
+                    for ref, is_name in refs
+                    if not is_name and evidence.title_fits(said, titles.get(ref, frozenset()))
                 ]
-                if fits:
+                if fits and not evidence.generation_after(text, end):
                     fitting[index] = fits
                     if len(fits) == 1:
                         anchors[fits[0]].append(start)
+        candidates[index] = refs
     for positions in anchors.values():
         positions.sort()
 
     resolved: list[tuple[str, int] | None] = []
     for index in chosen:
-        start, _end, refs = matches[index]
+        start, end, _refs = matches[index]
+        refs = candidates[index]
         fits = fitting.get(index)
         if fits:
             resolved.append(fits[0] if len(fits) == 1 else _nearest_anchor(fits, anchors, start))
             continue
         viable = [ref for ref, is_name in refs if is_name or ref in anchors]
+        if any(ref[0] == "person" for ref in viable) and not (len(refs) == 1 and refs[0][1]):
+            viable = _not_namesakes(text, start, end, refs, viable)
         if len(viable) == 1:
             resolved.append(viable[0])
             continue
         anchored = [ref for ref in viable if ref in anchors]
         resolved.append(_nearest_anchor(anchored, anchors, start))
     return resolved
+
+
+def _not_namesakes(text, start, end, refs, viable):
+    """The viable candidates once "Aliyev Jr." and "Ali Aliyev" are set aside."""
+    if evidence.generation_after(text, end):
+        return [ref for ref in viable if ref[0] != "person"]
+    if evidence.other_first_name_before(text, start):
+        named = {ref for ref, is_name in refs if is_name}
+        return [ref for ref in viable if ref in named]
+    return viable
 
 
 def _nearest_anchor(refs, anchors, start: int) -> tuple[str, int] | None:
