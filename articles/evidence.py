@@ -99,3 +99,67 @@ def other_first_name_before(text: str, start: int) -> bool:
 def generation_after(text: str, end: int) -> bool:
     """Whether a name is followed by "Jr." or "Sr.": the person's father or son."""
     return _GENERATION_AFTER.match(text, end) is not None
+
+
+# A shouted line this short, with no sentence inside it, is a headline or a dateline;
+# longer, it is running text in capitals, where case says nothing about names.
+HEADLINE_WORDS = 12
+_SENTENCE_BREAK = re.compile(r"[.!?] +\S")
+
+
+def is_shouted(line: str) -> bool:
+    """Whether a line is written in capitals: letters, and none of them lower case."""
+    return any(char.isalpha() for char in line) and not any(char.islower() for char in line)
+
+
+def is_headline(line: str) -> bool:
+    """Whether a shouted line reads as a headline or dateline rather than running text."""
+    return len(line.split()) <= HEADLINE_WORDS and not _SENTENCE_BREAK.search(line.strip())
+
+
+# Words right beside a name that say it is not the newsroom's: "Gov. Kemp of Georgia",
+# "Georgia Tech", "roast turkey". Lower-cased, as written in folded text.
+_ELSEWHERE_BEFORE = frozenset(
+    "gov. governor sen. senator rep. state atlanta roast wild stuffed north dear".split()
+)
+_ELSEWHERE_AFTER = frozenset(
+    "gov. governor ga. state tech bulldogs senate legislature democrats republicans county "
+    "peach dinner".split()
+)
+# Words anywhere in a story that place it in America, at a table or on a pitch.
+_ELSEWHERE_IN_TEXT = re.compile(
+    r"\b(?:Atlanta|Savannah|Peach State|NFL|NCAA|NBA|touchdowns?|quarterback|Super Bowl|"
+    r"Bulldogs|Falcons|Thanksgiving|gobble|cranberr(?:y|ies))\b|\b(?:Ga|Gov)\."
+)
+# "Trend reports", "told Trend", "according to Trend": an agency named as one.
+_AGENCY_AFTER = frozenset("reports reported reporting correspondent learned agency".split())
+_AGENCY_BEFORE = frozenset("told to via by according cited quoted".split())
+
+
+def _word_after(text: str, end: int) -> str:
+    if text[end : end + 1] not in (" ", ","):
+        return text[end : end + 3].strip().casefold() if text[end : end + 2] == "'s" else ""
+    rest = text[end:].lstrip(" ,")
+    word_end = rest.find(" ")
+    return (rest if word_end < 0 else rest[:word_end]).casefold().rstrip(",;:")
+
+
+def points_elsewhere_nearby(text: str, start: int, end: int) -> bool:
+    """Whether the words beside a mention say it names something else."""
+    before = [word.casefold() for word in _words_before(text, start, limit=2)]
+    if before and before[-1] in _ELSEWHERE_BEFORE:
+        return True
+    if before[-2:] == ["state", "of"]:
+        return True
+    return _word_after(text, end) in _ELSEWHERE_AFTER
+
+
+def points_elsewhere(text: str) -> bool:
+    """Whether anything in the story places it far from the newsroom's region."""
+    return _ELSEWHERE_IN_TEXT.search(text) is not None
+
+
+def named_as_agency(text: str, start: int, end: int) -> bool:
+    """Whether a name is used as a news agency's: "Trend reports", "told Trend"."""
+    before = [word.casefold() for word in _words_before(text, start, limit=1)]
+    return _word_after(text, end) in _AGENCY_AFTER or bool(before and before[0] in _AGENCY_BEFORE)

@@ -35,6 +35,10 @@ class Entity:
     title: str = ""
     # The place this one lies in (a place's id), for telling which places go together.
     parent: int | None = None
+    # Longer names that contain one of its names but are something else: "Trend Micro".
+    never_link: tuple[str, ...] = ()
+    # A name that is also a common word or another place's: linked only with support.
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,9 +192,12 @@ class Gazetteer:
         # exact spelling -> [((kind, id), True if a name or alias, False if a surname)]
         spellings: dict[str, list] = defaultdict(list)
         surnames = []
+        # lower-cased never-link phrase -> the entities it must not be linked to
+        blockers: dict[str, list] = defaultdict(list)
         self._names: dict[str, dict[str, int | None]] = defaultdict(dict)
         self._titles: dict[tuple[str, int], frozenset[str]] = {}
         self._parents: dict[int, int] = {}
+        self._ambiguous: set[tuple[str, int]] = set()
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -205,63 +212,87 @@ class Gazetteer:
                 names[folded] = entity.id if names.get(folded, entity.id) == entity.id else None
                 for spelling in _spellings(key):
                     spellings[spelling].append(named)
+            if entity.ambiguous:
+                self._ambiguous.add(ref)
             if entity.kind == "place" and entity.parent is not None:
                 self._parents[entity.id] = entity.parent
             if entity.kind == "person":
                 surnames.extend((key, (ref, False)) for key in _surnames(entity))
                 if entity.title:
                     self._titles[ref] = evidence.title_words(entity.title)
+            for phrase in entity.never_link:
+                key = fold_name(phrase)
+                if _is_usable(key):
+                    for spelling in _spellings(key):
+                        blockers[_lower(spelling)].append(ref)
         for key, derived in surnames:
             if _is_usable(key):
                 for spelling in _spellings(key):
                     spellings[spelling].append(derived)
         self._size = len(refs)
 
+        # Each key holds (length, spelling, its capitals or None, candidates, blocked):
+        # a name's entry blocks nothing, a never-link phrase's names nobody.
         self._automaton = None
-        if spellings:
+        self._has_blockers = bool(blockers)
+        if spellings or blockers:
             self._automaton = ahocorasick.Automaton()
             for spelling, pairs in spellings.items():
                 allows_caps = sum(char.isalpha() for char in spelling) >= MIN_CAPS_LETTERS
                 lowered = _lower(spelling)
-                base = _fold_letters(spelling)
-                earlier = self._automaton.get(lowered, ())
-                self._automaton.add_word(
-                    lowered,
-                    (
-                        *earlier,
-                        (len(spelling), base, base.upper() if allows_caps else None, _merge(pairs)),
-                    ),
-                )
+                # Most spellings are plain ASCII: share the string rather than copy it.
+                base = spelling if spelling.isascii() else _fold_letters(spelling)
+                upper = base.upper() if allows_caps else None
+                entry = (len(spelling), base, upper, _merge(pairs), ())
+                self._automaton.add_word(lowered, (*self._automaton.get(lowered, ()), entry))
+            for lowered, blocked in blockers.items():
+                entry = (len(lowered), None, None, (), frozenset(blocked))
+                self._automaton.add_word(lowered, (*self._automaton.get(lowered, ()), entry))
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
         return self._size
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``."""
-        return self._find(text)[0]
+    def find_mentions(self, text: str, context: Iterable[tuple[str, int]] = ()) -> list[Mention]:
+        """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``.
 
-    def _find(self, text: str) -> tuple[list[Mention], set[tuple[str, int]]]:
+        ``context`` is what is known of the story besides its text (its source, its
+        section): support for a name that is also a common word ("Trend").
+        """
+        return self._find(text, frozenset(context))[0]
+
+    def _find(self, text: str, context=frozenset()):
         """The mentions, and the places named inside a longer name ("... of Azerbaijan")."""
         if not text or self._automaton is None:
             return [], set()
         folded = _FoldedText(text)
         flat = folded.text
         base_text = _fold_letters(flat)
+        lines: dict[int, tuple[bool, bool]] = {}
+        has_blockers = self._has_blockers
         matches = []
+        blocks = []
         for last, spellings in self._automaton.iter(base_text.lower()):
             start, end = last - spellings[0][0] + 1, last + 1
             if not _stands_alone(flat, start, end):
                 continue
             found = base_text[start:end]
-            pairs = [
-                pair
-                for _length, base, upper, candidates in spellings
-                if found in (base, upper)
-                for pair in candidates
-            ]
+            if found.isupper():
+                pairs = _in_capitals(found, spellings, _line(text, folded, start, lines))
+            else:
+                pairs = [
+                    pair
+                    for _length, base, upper, candidates, _blocked in spellings
+                    if found in (base, upper)
+                    for pair in candidates
+                ]
             if pairs:
                 matches.append((start, end, _merge(pairs)))
+            # A never-link phrase blocks in any case: "TREND MICRO" is still not Trend.
+            if has_blockers:
+                blocks.extend((start, end, entry[4]) for entry in spellings if entry[4])
+        if blocks:
+            matches = _unblocked(matches, blocks)
         # Leftmost first, then longest: "Nagorno-Karabakh" before its "Karabakh".
         matches.sort(key=lambda match: (match[0], -match[1]))
 
@@ -277,14 +308,98 @@ class Gazetteer:
                 break
             dropped |= unresolved
 
+        found_refs = [
+            (matches[index][0], matches[index][1], ref)
+            for index, ref in zip(chosen, resolved, strict=True)
+        ]
+        if self._ambiguous and any(ref in self._ambiguous for *_span, ref in found_refs):
+            found_refs = self._supported(flat, found_refs, context)
         mentions = []
-        for index, (kind, entity_id) in zip(chosen, resolved, strict=True):
-            start = folded.original_offset(matches[index][0])
-            end = folded.original_offset(matches[index][1])
+        for flat_start, flat_end, (kind, entity_id) in found_refs:
+            start = folded.original_offset(flat_start)
+            end = folded.original_offset(flat_end)
             mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
         nested = _nested_places(matches, chosen, resolved)
-        found = {(mention.kind, mention.id) for mention in mentions}
-        return mentions, {ref for ref in nested if self._supported_place(ref[1], found)}
+        named = {(mention.kind, mention.id) for mention in mentions}
+        nested = {ref for ref in nested if ref not in self._ambiguous}
+        return mentions, {ref for ref in nested if self._supported_place(ref[1], named)}
+
+    def entities_in(
+        self, text: str, context: Iterable[tuple[str, int]] = ()
+    ) -> set[tuple[str, int]]:
+        mentions, nested = self._find(text, frozenset(context))
+        return {(mention.kind, mention.id) for mention in mentions} | nested
+
+    def _supported(self, text: str, found, context):
+        """The mentions left once each ambiguous name is checked against the story.
+
+        An ambiguous entity's longer names ("Trend News Agency", "Republic of Georgia")
+        are support of their own; a one-word name needs some: the story's source, the
+        same entity by a longer name or another spelling (its demonym), a place it lies
+        in, lies in it or beside it, or, for a source, its use as an agency's name. Words
+        beside it that point elsewhere ("Gov.", "state of", "Tech") rule it out, and a
+        story set elsewhere (Atlanta, Thanksgiving, American football) asks for the
+        surest support: its source, a longer name, or a place inside it.
+        """
+        ambiguous = self._ambiguous
+        longer = [not text[start:end].isalpha() for start, end, _ref in found]
+        spelled: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for (start, end, ref), strong in zip(found, longer, strict=True):
+            spelled[ref].add("" if strong else text[start:end].casefold())
+        sure = {
+            ref for ref, spellings in spelled.items() if "" in spellings or ref not in ambiguous
+        }
+        elsewhere = evidence.points_elsewhere(text)
+        kept = []
+        for (start, end, ref), strong in zip(found, longer, strict=True):
+            if ref not in ambiguous or strong:
+                kept.append((start, end, ref))
+                continue
+            if evidence.points_elsewhere_nearby(text, start, end):
+                continue
+            if ref in context or "" in spelled[ref]:
+                kept.append((start, end, ref))
+                continue
+            if ref[0] == "place" and self._has_inside(ref[1], sure):
+                kept.append((start, end, ref))
+                continue
+            if elsewhere:
+                continue
+            if (
+                len(spelled[ref]) > 1
+                or (ref[0] == "place" and self._has_neighbour(ref[1], sure))
+                or (ref[0] == "source" and evidence.named_as_agency(text, start, end))
+            ):
+                kept.append((start, end, ref))
+        return kept
+
+    def _has_inside(self, place: int, found) -> bool:
+        parents = self._parents
+        return any(kind == "place" and parents.get(other) == place for kind, other in found)
+
+    def _has_neighbour(self, place: int, found) -> bool:
+        """Whether ``found`` holds the place's country or region, or a place beside it."""
+        parents = self._parents
+        parent = parents.get(place)
+        root = self._root(place)
+        for kind, other in found:
+            if kind != "place" or other == place:
+                continue
+            if other == parent or (root is not None and self._root(other) == root):
+                return True
+        return False
+
+    def _root(self, place: int) -> int | None:
+        """The outermost place a place lies in, or None if it lies in none."""
+        parents = self._parents
+        seen = {place}
+        current = parents.get(place)
+        if current is None:
+            return None
+        while current in parents and parents[current] not in seen:
+            seen.add(current)
+            current = parents[current]
+        return current
 
     def _supported_place(self, place: int, found: set[tuple[str, int]]) -> bool:
         """Whether a place the text names also has its country, a city or a neighbour named.
@@ -301,10 +416,6 @@ class Gazetteer:
             if parent is not None and parents.get(other) == parent:
                 return True
         return False
-
-    def entities_in(self, text: str) -> set[tuple[str, int]]:
-        mentions, nested = self._find(text)
-        return {(mention.kind, mention.id) for mention in mentions} | nested
 
     def resolve(self, kind: str, name: str) -> int | None:
         """The entity a byline ("Trend") or dateline ("BAKU") names, if exactly one.
@@ -330,6 +441,52 @@ def _surnames(entity: Entity) -> set[str]:
         if len(words) >= 2 and words[-1].casefold() not in evidence.TITLE_WORDS:
             found.add(words[-1])
     return found
+
+
+def _line(text: str, folded: _FoldedText, start: int, lines: dict) -> tuple[bool, bool]:
+    """Whether the line a match is on is shouted, and whether it reads as a headline."""
+    original = folded.original_offset(start)
+    line_start = text.rfind("\n", 0, original) + 1
+    if line_start not in lines:
+        line_end = text.find("\n", original)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        shouted = evidence.is_shouted(line)
+        lines[line_start] = (shouted, shouted and evidence.is_headline(line))
+    return lines[line_start]
+
+
+def _in_capitals(found: str, spellings, line: tuple[bool, bool]) -> list:
+    """The candidates of a match written in capitals.
+
+    In a shouted line a short name is an acronym or a word ("GIVE US A BREAK"), never
+    the name; in shouted running text a name in capitals is no evidence at all, only
+    a name that is itself written in capitals ("AZERTAC") still counts.
+    """
+    shouted, headline = line
+    pairs = []
+    for _length, base, upper, candidates, _blocked in spellings:
+        if found == base:
+            if shouted and sum(char.isalpha() for char in base) < MIN_CAPS_LETTERS:
+                continue
+        elif found != upper or (shouted and not headline):
+            continue
+        pairs.extend(candidates)
+    return pairs
+
+
+def _unblocked(matches, blocks):
+    """The matches without the entities a never-link phrase around them rules out."""
+    kept = []
+    for start, end, refs in matches:
+        blocked = set()
+        for block_start, block_end, refs_blocked in blocks:
+            if block_start <= start and end <= block_end:
+                blocked |= refs_blocked
+        if blocked:
+            refs = tuple((ref, is_name) for ref, is_name in refs if ref not in blocked)
+        if refs:
+            kept.append((start, end, refs))
+    return kept
 
 
 def _nested_places(matches, chosen, resolved) -> set[tuple[str, int]]:

@@ -738,3 +738,246 @@ def test_titles_and_parents_through_the_wire_desk(django_assert_max_num_queries)
         linking.forget_gazetteer()
         with django_assert_max_num_queries(3):
             linking.gazetteer()
+
+
+NEVER_LINK = [
+    Entity("source", 1, "Trend News Agency", ("Trend",), never_link=("Trend Micro",)),
+    Entity(
+        "place",
+        1,
+        "Ganja",
+        (),
+        never_link=("Ganja Labs", "Hemp and Ganja Farmers Association"),
+    ),
+    Entity("place", 2, "Georgia", (), never_link=("Georgia Tech",)),
+    Entity("place", 3, "Baku"),
+]
+
+
+class TestNeverLink:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Trend Micro reported a breach at a Baku bank.", {("place", 3)}),
+            ("TREND MICRO SAYS BREACH CONTAINED", set()),
+            ("Ganja Labs opened a shop; the Hemp and Ganja Farmers Association objected.", set()),
+            ("Georgia Tech beat Clemson.", set()),
+            # A phrase blocks only its own entity, and only where it is written.
+            ("The Baku Ganja Labs branch", {("place", 3)}),
+            ("Trend Micro's report, Trend reports from Ganja.", {("source", 1), ("place", 1)}),
+            ("Ganja Labsx is a typo; Ganja was calm.", {("place", 1)}),
+        ],
+    )
+    def test_a_never_link_phrase_blocks_its_entity(self, text, expected):
+        assert Gazetteer(NEVER_LINK).entities_in(text) == expected
+
+    def test_the_phrase_may_be_the_only_thing_in_the_gazetteer(self):
+        gazetteer = Gazetteer([Entity("place", 1, "X", never_link=("Georgia Tech",))])
+        assert gazetteer.find_mentions("Georgia Tech won.") == []
+
+
+@pytest.mark.django_db
+class TestNeverLinkOnTheDesk:
+    def test_the_seed_ships_never_link_phrases(self, seed):
+        from articles.models import Place, Source
+
+        assert "Trend Micro" in Source.objects.get(slug="trend").never_link
+        assert "Hemp and Ganja Farmers Association" in Place.objects.get(slug="ganja").never_link
+
+    def test_a_phrase_is_tidied_and_checked(self):
+        from django.core.exceptions import ValidationError
+
+        from articles.models import Place
+
+        ganja = Place(slug="ganja", name="Ganja", aliases=["Gəncə"])
+        ganja.never_link = ["  Ganja   Labs ", "", "Ganja Labs", "Ganja Cup"]
+        ganja.full_clean()
+        assert ganja.never_link == ["Ganja Labs", "Ganja Cup"]
+        for bad in ("Ganja Labs", ["Ganja Labs", 3], {"a": 1}, ["gəncə"], ["GANJA"]):
+            ganja.never_link = bad
+            with pytest.raises(ValidationError) as raised:
+                ganja.full_clean()
+            assert "never_link" in raised.value.message_dict
+
+    def test_a_change_relinks_like_an_alias_change(self, seed):
+        from articles import intake, linking
+        from articles.models import Place
+
+        text = "By Trend\n\nGanja Cup organisers met in Baku on Tuesday."
+        ganja = Place.objects.get(slug="ganja")
+        linking.gazetteer()  # built once, before the change
+        ganja.never_link = []
+        ganja.save()
+        assert {"ganja", "baku"} <= set(
+            intake.take_in(text, origin="one").article.places.values_list("slug", flat=True)
+        )
+        ganja = Place.objects.get(slug="ganja")
+        assert not ganja.names_changed
+        ganja.never_link = ["Ganja Cup"]
+        assert ganja.names_changed
+        ganja.save()
+        later = "By Trend\n\nThe Ganja Cup final was held in Baku on Friday."
+        article = intake.take_in(later, origin="two").article
+        assert set(article.places.values_list("slug", flat=True)) == {"baku"}
+
+
+# The newsroom's names that are also words or other places: marked ambiguous.
+AMBIGUOUS = [
+    Entity("source", 1, "Trend News Agency", ("Trend", "Trend.az"), ambiguous=True),
+    Entity("source", 2, "Anadolu Agency", ("AA",)),
+    Entity("place", 1, "South Caucasus"),
+    Entity("place", 2, "Azerbaijan", ("Azerbaijani",), parent=1),
+    Entity(
+        "place",
+        3,
+        "Georgia",
+        ("Georgian", "Republic of Georgia"),
+        parent=1,
+        ambiguous=True,
+        never_link=("Georgia Tech",),
+    ),
+    Entity("place", 4, "Tbilisi", (), parent=3),
+    Entity("place", 5, "Turkey", ("Türkiye", "Turkish"), ambiguous=True),
+    Entity("place", 6, "Ankara", (), parent=5),
+    Entity("place", 7, "Jordan", ("Jordanian",), ambiguous=True),
+    Entity("place", 8, "United States", ("US", "U.S.")),
+    Entity("place", 9, "Baku", (), parent=2),
+]
+TREND, AA = ("source", 1), ("source", 2)
+AZERBAIJAN, GEORGIA, TBILISI, TURKEY, ANKARA = (
+    ("place", 2),
+    ("place", 3),
+    ("place", 4),
+    ("place", 5),
+    ("place", 6),
+)
+JORDAN, US, BAKU = ("place", 7), ("place", 8), ("place", 9)
+
+
+@pytest.fixture(scope="module")
+def ambiguous():
+    return Gazetteer(AMBIGUOUS)
+
+
+class TestCapitals:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # Datelines and shouted headlines match in capitals.
+            ("BAKU, Dec. 1 (Reuters) - Officials met on Monday.", {BAKU}),
+            ("AZERBAIJAN AND GEORGIA SIGN TRANSIT DEAL\n\nOfficials met.", {AZERBAIJAN, GEORGIA}),
+            # Running text in capitals: nothing links on case alone.
+            (
+                "OFFICIALS IN BAKU SAID ON MONDAY THAT THE TALKS WOULD RESUME. THE MINISTRY "
+                "DID NOT COMMENT ON THE REPORT.",
+                set(),
+            ),
+            # Two-letter aliases never in capitals, and only in their exact case elsewhere.
+            ("GIVE US A BREAK", set()),
+            ("AA REPORTS FROM ANKARA", {ANKARA}),
+            ("The US and Azerbaijan agreed, AA reported.", {US, AZERBAIJAN, AA}),
+            ("Tell us about aa batteries.", set()),
+            ("Us and Aa", set()),
+            # A shouted line never makes a common word an agency.
+            ("MARKET TREND\n\nPrices rose in Baku.", {BAKU}),
+        ],
+    )
+    def test_capitals_match_in_headlines_and_datelines_only(self, ambiguous, text, expected):
+        assert ambiguous.entities_in(text) == expected
+
+
+class TestCommonWords:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Trend analysis shows prices rising in Baku.", {BAKU}),
+            ("A new trend in Baku.", {BAKU}),
+            ("Baku, Dec. 1 – Trend reports that prices rose.", {BAKU, TREND}),
+            ("Prices rose, the ministry told Trend.", {TREND}),
+            ("According to Trend, prices rose.", {TREND}),
+            ("Trend News Agency reported it. Trend added that", {TREND}),
+            ("Trend.az said. Trend then added", {TREND}),
+            ("Turkey Prices Soar Ahead of Holidays\n\nShoppers paid more.", set()),
+            ("Turkey and Azerbaijan signed the deal in Ankara.", {TURKEY, AZERBAIJAN, ANKARA}),
+            ("Turkish and Azerbaijani officials met. Turkey said", {TURKEY, AZERBAIJAN}),
+        ],
+    )
+    def test_a_common_word_needs_evidence(self, ambiguous, text, expected):
+        assert ambiguous.entities_in(text) == expected
+
+    def test_the_storys_source_is_evidence(self, ambiguous):
+        text = "Trend analysis shows prices rising in Baku."
+        assert ambiguous.entities_in(text, context={TREND}) == {TREND, BAKU}
+        assert ambiguous.entities_in(text, context={AA}) == {BAKU}
+
+
+class TestAmbiguity:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # Supported: the region, a city in it, a longer name, its demonym.
+            ("Azerbaijan and Georgia opened the border crossing.", {AZERBAIJAN, GEORGIA}),
+            ("Protests continued in Tbilisi. Georgia's parliament met.", {TBILISI, GEORGIA}),
+            ("The Republic of Georgia said. Georgia added", {GEORGIA}),
+            ("Georgian wine exports grew. Georgia sold more.", {GEORGIA}),
+            # Alone, an ambiguous name links nothing.
+            ("Georgia voted on Tuesday.", set()),
+            ("Jordan scored 30 points.", set()),
+            # Words beside it point elsewhere.
+            ("Georgia Gov. Brian Kemp met Azerbaijani investors.", {AZERBAIJAN}),
+            ("Gov. Kemp of Georgia said.", set()),
+            ("Azerbaijan and Georgia. Gov. Kemp of Georgia said.", {AZERBAIJAN}),
+            ("The state of Georgia sued; Azerbaijan was not named.", {AZERBAIJAN}),
+            ("Georgia Tech beat Georgia State; Azerbaijan watched.", {AZERBAIJAN}),
+            ("ATHENS, Ga. (AP) — Georgia beat Alabama 28-7 in Athens.", set()),
+            # The story is set elsewhere: the region is no longer enough.
+            (
+                "ATLANTA (AP) — Georgia lawmakers met Azerbaijani diplomats in Atlanta.",
+                {AZERBAIJAN},
+            ),
+            (
+                "The quarterback threw three touchdowns as Georgia won; Azerbaijan was far away.",
+                {AZERBAIJAN},
+            ),
+            ("Thanksgiving: Turkey prices rose in Ankara.", {ANKARA, TURKEY}),
+            ("Thanksgiving turkey prices rose for a Turkish family.", set()),
+            ("Atlanta: Georgia and Tbilisi are twinned cities.", {GEORGIA, TBILISI}),
+        ],
+    )
+    def test_an_ambiguous_name_links_only_with_support(self, ambiguous, text, expected):
+        assert ambiguous.entities_in(text) == expected
+
+    def test_an_ambiguous_names_mentions_are_kept_as_spans(self, ambiguous):
+        text = "Azerbaijan and Georgia. Georgia Tech won."
+        mentions = ambiguous.find_mentions(text)
+        assert [(m.text, m.start) for m in mentions] == [("Azerbaijan", 0), ("Georgia", 15)]
+        assert_spans_point_into(text, mentions)
+
+
+@pytest.mark.django_db
+def test_ambiguity_through_the_wire_desk():
+    """The byline's agency supports its own name; another agency's story does not."""
+    from articles import intake
+    from articles.models import Place, Source
+
+    Source.objects.create(
+        slug="trend", name="Trend News Agency", aliases=["Trend"], kind="agency", ambiguous=True
+    )
+    Source.objects.create(slug="apa", name="APA", kind="agency")
+    caucasus = Place.objects.create(slug="south-caucasus", name="South Caucasus")
+    Place.objects.create(slug="azerbaijan", name="Azerbaijan", parent=caucasus)
+    Place.objects.create(slug="georgia", name="Georgia", parent=caucasus, ambiguous=True)
+
+    def linked(text, origin):
+        article = intake.take_in(text, origin=origin).article
+        return set(article.mentioned_sources.values_list("slug", flat=True)) | set(
+            article.places.values_list("slug", flat=True)
+        )
+
+    assert linked("By Trend\n\nTrend analysis shows exports to Georgia rising.", "a") == {"trend"}
+    assert linked("By APA\n\nTrend analysis shows exports to Georgia rising.", "b") == set()
+    assert linked("By APA\n\nAzerbaijan and Georgia opened a crossing.", "c") == {
+        "azerbaijan",
+        "georgia",
+    }
+    assert linked("ATLANTA (AP) — Georgia Gov. Brian Kemp signed the bill.", "d") == set()
