@@ -981,3 +981,24 @@ def test_ambiguity_through_the_wire_desk():
         "georgia",
     }
     assert linked("ATLANTA (AP) — Georgia Gov. Brian Kemp signed the bill.", "d") == set()
+
+
+class TestHostileCopyWithAmbiguousNames:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "<script>alert('Georgia')</script> Trend'; DROP TABLE articles; --",
+            "GEORGIA " * 5_000,
+            "Georgia\x00Trend\u202eTurkey\ufeff",
+            "state of " * 1_000 + "Georgia",
+        ],
+    )
+    def test_hostile_text_links_nothing_ambiguous_alone(self, ambiguous, text):
+        assert ambiguous.entities_in(text) == set()
+        assert_spans_point_into(text, ambiguous.find_mentions(text))
+
+    def test_a_huge_story_keeps_its_supported_mentions(self, ambiguous):
+        text = "Azerbaijan and Georgia signed. " * 20_000
+        mentions = ambiguous.find_mentions(text)
+        assert len(mentions) == 40_000
+        assert {(m.kind, m.id) for m in mentions} == {AZERBAIJAN, GEORGIA}
