@@ -1002,3 +1002,24 @@ class TestHostileCopyWithAmbiguousNames:
         mentions = ambiguous.find_mentions(text)
         assert len(mentions) == 40_000
         assert {(m.kind, m.id) for m in mentions} == {AZERBAIJAN, GEORGIA}
+
+
+@pytest.mark.django_db
+def test_the_reader_marks_an_ambiguous_name_the_story_supports_elsewhere():
+    """The reader HTML matches paragraph by paragraph; the story's links stand for the rest."""
+    from articles import intake
+    from articles.models import Article, Place, Source
+
+    Source.objects.create(
+        slug="trend", name="Trend News Agency", aliases=["Trend"], kind="agency", ambiguous=True
+    )
+    caucasus = Place.objects.create(slug="south-caucasus", name="South Caucasus")
+    Place.objects.create(slug="azerbaijan", name="Azerbaijan", parent=caucasus)
+    Place.objects.create(slug="georgia", name="Georgia", parent=caucasus, ambiguous=True)
+    text = "By Trend\n\nGeorgia signed.\n\nAzerbaijan agreed. Trend analysis shows it."
+    article = Article.objects.get(pk=intake.take_in(text, origin="trend-1").article.pk)
+    assert article.body_html == (
+        '<p><a href="/places/georgia/" class="mention">Georgia</a> signed.</p>\n'
+        '<p><a href="/places/azerbaijan/" class="mention">Azerbaijan</a> agreed. '
+        '<a href="/sources/trend/" class="mention">Trend</a> analysis shows it.</p>'
+    )
