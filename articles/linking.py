@@ -40,11 +40,26 @@ def names_changed():
     transaction.on_commit(bump_gazetteer_version)
 
 
+# What the matcher needs beyond names, by model: a person's title ("President
+# Aliyev"), a place's parent (which places go together). Read in the same query.
+_EXTRA_FIELDS = {"person": {"title": "title"}, "place": {"parent": "parent_id"}}
+
+
 def load_entities(of_kinds):
     for kind in of_kinds:
-        rows = kind.model.objects.order_by().values_list("id", "name", "aliases")
-        for pk, name, aliases in rows.iterator(chunk_size=10_000):
-            yield Entity(kind.name, pk, name, tuple(aliases or ()))
+        extra = _EXTRA_FIELDS.get(kind.name, {})
+        fields = ["id", "name", "aliases", "never_link", "ambiguous", *extra.values()]
+        rows = kind.model.objects.order_by().values_list(*fields)
+        for pk, name, aliases, never_link, ambiguous, *values in rows.iterator(chunk_size=10_000):
+            yield Entity(
+                kind.name,
+                pk,
+                name,
+                tuple(aliases or ()),
+                never_link=tuple(never_link or ()),
+                ambiguous=ambiguous,
+                **dict(zip(extra, values, strict=True)),
+            )
 
 
 def _kept(which, of_kinds):
@@ -77,14 +92,28 @@ def forget_gazetteer():
     _loaded.clear()
 
 
-def find_mentions(text):
-    return gazetteer().find_mentions(text)
+def find_mentions(text, context=()):
+    return gazetteer().find_mentions(text, context)
+
+
+def story_context(article, *, linked=()):
+    """What the matcher knows of a story besides its text: its source and section, and
+    (for marking mentions once links exist) the entities it is linked to.
+
+    Support for an ambiguous name: a Trend story's "Trend" is the agency.
+    """
+    context = set(linked)
+    if article.source_id:
+        context.add(("source", article.source_id))
+    if article.section_id:
+        context.add(("section", article.section_id))
+    return context
 
 
 def found_links(article):
     """{kind: {entity id}} that the article's text mentions."""
     found = {kind.name: set() for kind in kinds.LINKED_FROM_TEXT}
-    for kind, pk in gazetteer().entities_in(article.linkable_text):
+    for kind, pk in gazetteer().entities_in(article.linkable_text, story_context(article)):
         found[kind].add(pk)
     return found
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from articles import evidence
+
 # Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
 # more often an acronym than the name, so it has to be written that way to match.
 MIN_CAPS_LETTERS = 4
@@ -29,6 +31,14 @@ class Entity:
     id: int
     name: str
     aliases: tuple[str, ...] = ()
+    # A person's office ("President of Azerbaijan"): "President Aliyev" names them.
+    title: str = ""
+    # The place this one lies in (a place's id), for telling which places go together.
+    parent: int | None = None
+    # Longer names that contain one of its names but are something else: "Trend Micro".
+    never_link: tuple[str, ...] = ()
+    # A name that is also a common word or another place's: linked only with support.
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,13 +120,33 @@ def _spellings(key: str) -> set[str]:
     return {key, unicodedata.normalize("NFD", key)}
 
 
-# "İ" is the one character whose lower case is two characters long; lowering must keep
-# offsets, so it becomes a plain "i" first.
-_DOTTED_CAPITAL_I = str.maketrans({"\u0130": "i"})
+def _base_letters() -> dict[int, str]:
+    """Latin letters with diacritics mapped to their base letter, one for one.
+
+    "Erdoğan" and "Erdogan", "İlham" and "Ilham" are one name on the wire. "İ" is
+    also the one character whose lower case is two characters long; lowering must
+    keep offsets, so it becomes a plain "I" first.
+    """
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    extra = {"ı": "i", "İ": "I", "ə": "e", "Ə": "E", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
+    table.update({ord(char): base for char, base in extra.items()})
+    table.update({ord("đ"): "d", ord("Đ"): "D"})
+    return table
+
+
+_BASE_LETTERS = _base_letters()
+
+
+def _fold_letters(text: str) -> str:
+    return text.translate(_BASE_LETTERS)
 
 
 def _lower(text: str) -> str:
-    return text.translate(_DOTTED_CAPITAL_I).lower()
+    return _fold_letters(text).lower()
 
 
 def _merge(pairs) -> tuple:
@@ -151,9 +181,10 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 class Gazetteer:
     """Every name and alias of a set of entities, compiled once into one automaton.
 
-    The automaton holds lower-cased keys and each key the exact spellings behind it, so
-    the capitals of a dateline ("BAKU") cost no second copy of the gazetteer; a match is
-    kept only if the text has one of those spellings, as written or in capitals.
+    The automaton holds lower-cased keys, diacritics folded, and each key the exact
+    spellings behind it, so the capitals of a dateline ("BAKU") cost no second copy
+    of the gazetteer; a match is kept only if the text has one of those spellings, as
+    written or in capitals, whatever its diacritics.
     """
 
     def __init__(self, entities: Iterable[Entity]):
@@ -161,7 +192,12 @@ class Gazetteer:
         # exact spelling -> [((kind, id), True if a name or alias, False if a surname)]
         spellings: dict[str, list] = defaultdict(list)
         surnames = []
+        # lower-cased never-link phrase -> the entities it must not be linked to
+        blockers: dict[str, list] = defaultdict(list)
         self._names: dict[str, dict[str, int | None]] = defaultdict(dict)
+        self._titles: dict[tuple[str, int], frozenset[str]] = {}
+        self._parents: dict[int, int] = {}
+        self._ambiguous: set[tuple[str, int]] = set()
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -176,51 +212,87 @@ class Gazetteer:
                 names[folded] = entity.id if names.get(folded, entity.id) == entity.id else None
                 for spelling in _spellings(key):
                     spellings[spelling].append(named)
-            # The surname comes from the name only: an alias such as "Defense Minister"
-            # would make "Minister" a surname.
-            words = entity.name.split()
-            if entity.kind == "person" and len(words) >= 2:
-                surnames.append((fold_name(words[-1]), (ref, False)))
+            if entity.ambiguous:
+                self._ambiguous.add(ref)
+            if entity.kind == "place" and entity.parent is not None:
+                self._parents[entity.id] = entity.parent
+            if entity.kind == "person":
+                surnames.extend((key, (ref, False)) for key in _surnames(entity))
+                if entity.title:
+                    self._titles[ref] = evidence.title_words(entity.title)
+            for phrase in entity.never_link:
+                key = fold_name(phrase)
+                if _is_usable(key):
+                    for spelling in _spellings(key):
+                        blockers[_lower(spelling)].append(ref)
         for key, derived in surnames:
             if _is_usable(key):
                 for spelling in _spellings(key):
                     spellings[spelling].append(derived)
         self._size = len(refs)
 
+        # Each key holds (length, spelling, its capitals or None, candidates, blocked):
+        # a name's entry blocks nothing, a never-link phrase's names nobody.
         self._automaton = None
-        if spellings:
+        self._has_blockers = bool(blockers)
+        if spellings or blockers:
             self._automaton = ahocorasick.Automaton()
             for spelling, pairs in spellings.items():
                 allows_caps = sum(char.isalpha() for char in spelling) >= MIN_CAPS_LETTERS
                 lowered = _lower(spelling)
-                earlier = self._automaton.get(lowered, ())
-                self._automaton.add_word(
-                    lowered, (*earlier, (spelling, allows_caps, _merge(pairs)))
-                )
+                # Most spellings are plain ASCII: share the string rather than copy it.
+                base = spelling if spelling.isascii() else _fold_letters(spelling)
+                upper = base.upper() if allows_caps else None
+                entry = (len(spelling), base, upper, _merge(pairs), ())
+                self._automaton.add_word(lowered, (*self._automaton.get(lowered, ()), entry))
+            for lowered, blocked in blockers.items():
+                entry = (len(lowered), None, None, (), frozenset(blocked))
+                self._automaton.add_word(lowered, (*self._automaton.get(lowered, ()), entry))
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
         return self._size
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``."""
+    def find_mentions(self, text: str, context: Iterable[tuple[str, int]] = ()) -> list[Mention]:
+        """Mentions in ``text``, sorted by start and non-overlapping, offsets into ``text``.
+
+        ``context`` is what is known of the story besides its text (its source, its
+        section): support for a name that is also a common word ("Trend").
+        """
+        return self._find(text, frozenset(context))[0]
+
+    def _find(self, text: str, context=frozenset()):
+        """The mentions, and the places named inside a longer name ("... of Azerbaijan")."""
         if not text or self._automaton is None:
-            return []
+            return [], set()
         folded = _FoldedText(text)
+        flat = folded.text
+        base_text = _fold_letters(flat)
+        lines: dict[int, tuple[bool, bool]] = {}
+        has_blockers = self._has_blockers
         matches = []
-        for last, spellings in self._automaton.iter(_lower(folded.text)):
-            start, end = last - len(spellings[0][0]) + 1, last + 1
-            if not _stands_alone(folded.text, start, end):
+        blocks = []
+        for last, spellings in self._automaton.iter(base_text.lower()):
+            start, end = last - spellings[0][0] + 1, last + 1
+            if not _stands_alone(flat, start, end):
                 continue
-            found = folded.text[start:end]
-            pairs = [
-                pair
-                for spelling, allows_caps, candidates in spellings
-                if found == spelling or (allows_caps and found == spelling.upper())
-                for pair in candidates
-            ]
+            found = base_text[start:end]
+            if found.isupper():
+                pairs = _in_capitals(found, spellings, _line(text, folded, start, lines))
+            else:
+                pairs = [
+                    pair
+                    for _length, base, upper, candidates, _blocked in spellings
+                    if found in (base, upper)
+                    for pair in candidates
+                ]
             if pairs:
                 matches.append((start, end, _merge(pairs)))
+            # A never-link phrase blocks in any case: "TREND MICRO" is still not Trend.
+            if has_blockers:
+                blocks.extend((start, end, entry[4]) for entry in spellings if entry[4])
+        if blocks:
+            matches = _unblocked(matches, blocks)
         # Leftmost first, then longest: "Nagorno-Karabakh" before its "Karabakh".
         matches.sort(key=lambda match: (match[0], -match[1]))
 
@@ -230,21 +302,120 @@ class Gazetteer:
         dropped: set[int] = set()
         while True:
             chosen = _leftmost_longest(matches, dropped)
-            resolved = _resolve(matches, chosen)
+            resolved = _resolve(flat, matches, chosen, self._titles)
             unresolved = {index for index, ref in zip(chosen, resolved, strict=True) if not ref}
             if not unresolved:
                 break
             dropped |= unresolved
 
+        found_refs = [
+            (matches[index][0], matches[index][1], ref)
+            for index, ref in zip(chosen, resolved, strict=True)
+        ]
+        if self._ambiguous and any(ref in self._ambiguous for *_span, ref in found_refs):
+            found_refs = self._supported(flat, found_refs, context)
         mentions = []
-        for index, (kind, entity_id) in zip(chosen, resolved, strict=True):
-            start = folded.original_offset(matches[index][0])
-            end = folded.original_offset(matches[index][1])
+        for flat_start, flat_end, (kind, entity_id) in found_refs:
+            start = folded.original_offset(flat_start)
+            end = folded.original_offset(flat_end)
             mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
-        return mentions
+        nested = _nested_places(matches, chosen, resolved)
+        named = {(mention.kind, mention.id) for mention in mentions}
+        nested = {ref for ref in nested if ref not in self._ambiguous}
+        return mentions, {ref for ref in nested if self._supported_place(ref[1], named)}
 
-    def entities_in(self, text: str) -> set[tuple[str, int]]:
-        return {(mention.kind, mention.id) for mention in self.find_mentions(text)}
+    def entities_in(
+        self, text: str, context: Iterable[tuple[str, int]] = ()
+    ) -> set[tuple[str, int]]:
+        mentions, nested = self._find(text, frozenset(context))
+        return {(mention.kind, mention.id) for mention in mentions} | nested
+
+    def _supported(self, text: str, found, context):
+        """The mentions left once each ambiguous name is checked against the story.
+
+        An ambiguous entity's longer names ("Trend News Agency", "Republic of Georgia")
+        are support of their own; a one-word name needs some: the story's source, the
+        same entity by a longer name or another spelling (its demonym), a place it lies
+        in, lies in it or beside it, or, for a source, its use as an agency's name. Words
+        beside it that point elsewhere ("Gov.", "state of", "Tech") rule it out, and a
+        story set elsewhere (Atlanta, Thanksgiving, American football) asks for the
+        surest support: its source, a longer name, or a place inside it.
+        """
+        ambiguous = self._ambiguous
+        longer = [not text[start:end].isalpha() for start, end, _ref in found]
+        spelled: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for (start, end, ref), strong in zip(found, longer, strict=True):
+            spelled[ref].add("" if strong else text[start:end].casefold())
+        sure = {
+            ref for ref, spellings in spelled.items() if "" in spellings or ref not in ambiguous
+        }
+        elsewhere = evidence.points_elsewhere(text)
+        kept = []
+        for (start, end, ref), strong in zip(found, longer, strict=True):
+            if ref not in ambiguous or strong:
+                kept.append((start, end, ref))
+                continue
+            if evidence.points_elsewhere_nearby(text, start, end):
+                continue
+            if ref in context or "" in spelled[ref]:
+                kept.append((start, end, ref))
+                continue
+            if ref[0] == "place" and self._has_inside(ref[1], sure):
+                kept.append((start, end, ref))
+                continue
+            if elsewhere:
+                continue
+            if (
+                len(spelled[ref]) > 1
+                or (ref[0] == "place" and self._has_neighbour(ref[1], sure))
+                or (ref[0] == "source" and evidence.named_as_agency(text, start, end))
+            ):
+                kept.append((start, end, ref))
+        return kept
+
+    def _has_inside(self, place: int, found) -> bool:
+        parents = self._parents
+        return any(kind == "place" and parents.get(other) == place for kind, other in found)
+
+    def _has_neighbour(self, place: int, found) -> bool:
+        """Whether ``found`` holds the place's country or region, or a place beside it."""
+        parents = self._parents
+        parent = parents.get(place)
+        root = self._root(place)
+        for kind, other in found:
+            if kind != "place" or other == place:
+                continue
+            if other == parent or (root is not None and self._root(other) == root):
+                return True
+        return False
+
+    def _root(self, place: int) -> int | None:
+        """The outermost place a place lies in, or None if it lies in none."""
+        parents = self._parents
+        seen = {place}
+        current = parents.get(place)
+        if current is None:
+            return None
+        while current in parents and parents[current] not in seen:
+            seen.add(current)
+            current = parents[current]
+        return current
+
+    def _supported_place(self, place: int, found: set[tuple[str, int]]) -> bool:
+        """Whether a place the text names also has its country, a city or a neighbour named.
+
+        What makes the story about it, and not only about a body named after it.
+        """
+        parents = self._parents
+        parent = parents.get(place)
+        for kind, other in found:
+            if kind != "place" or other == place:
+                continue
+            if other == parent or parents.get(other) == place:
+                return True
+            if parent is not None and parents.get(other) == parent:
+                return True
+        return False
 
     def resolve(self, kind: str, name: str) -> int | None:
         """The entity a byline ("Trend") or dateline ("BAKU") names, if exactly one.
@@ -253,6 +424,89 @@ class Gazetteer:
         be a name; still exact, because a guessed source or dateline would be printed.
         """
         return self._names.get(kind, {}).get(fold_name(name).casefold())
+
+
+# Words that end a name without being its surname: "Heydar Aliyev Jr." is Aliyev.
+_GENERATIONS = frozenset("jr jr. sr sr. junior senior ii iii iv".split())
+
+
+def _surnames(entity: Entity) -> set[str]:
+    """A person's surnames: the last word of their name and of each alias of two words or more.
+
+    An alias made of title words ("Defense Minister") gives none: "Minister" is no surname.
+    """
+    found = set()
+    for name in (entity.name, *entity.aliases):
+        words = [word for word in fold_name(name).split() if word.casefold() not in _GENERATIONS]
+        if len(words) >= 2 and words[-1].casefold() not in evidence.TITLE_WORDS:
+            found.add(words[-1])
+    return found
+
+
+def _line(text: str, folded: _FoldedText, start: int, lines: dict) -> tuple[bool, bool]:
+    """Whether the line a match is on is shouted, and whether it reads as a headline."""
+    original = folded.original_offset(start)
+    line_start = text.rfind("\n", 0, original) + 1
+    if line_start not in lines:
+        line_end = text.find("\n", original)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        shouted = evidence.is_shouted(line)
+        lines[line_start] = (shouted, shouted and evidence.is_headline(line))
+    return lines[line_start]
+
+
+def _in_capitals(found: str, spellings, line: tuple[bool, bool]) -> list:
+    """The candidates of a match written in capitals.
+
+    In a shouted line a short name is an acronym or a word ("GIVE US A BREAK"), never
+    the name; in shouted running text a name in capitals is no evidence at all, only
+    a name that is itself written in capitals ("AZERTAC") still counts.
+    """
+    shouted, headline = line
+    pairs = []
+    for _length, base, upper, candidates, _blocked in spellings:
+        if found == base:
+            if shouted and sum(char.isalpha() for char in base) < MIN_CAPS_LETTERS:
+                continue
+        elif found != upper or (shouted and not headline):
+            continue
+        pairs.extend(candidates)
+    return pairs
+
+
+def _unblocked(matches, blocks):
+    """The matches without the entities a never-link phrase around them rules out."""
+    kept = []
+    for start, end, refs in matches:
+        blocked = set()
+        for block_start, block_end, refs_blocked in blocks:
+            if block_start <= start and end <= block_end:
+                blocked |= refs_blocked
+        if blocked:
+            refs = tuple((ref, is_name) for ref, is_name in refs if ref not in blocked)
+        if refs:
+            kept.append((start, end, refs))
+    return kept
+
+
+def _nested_places(matches, chosen, resolved) -> set[tuple[str, int]]:
+    """Places named inside a source's longer name: "Defense Ministry of Azerbaijan"."""
+    nested: set[tuple[str, int]] = set()
+    chosen_starts = set(chosen)
+    for index, ref in zip(chosen, resolved, strict=True):
+        start, end, _refs = matches[index]
+        if ref[0] != "source":
+            continue
+        for inner in range(index + 1, len(matches)):
+            inner_start, inner_end, inner_refs = matches[inner]
+            if inner_start >= end:
+                break
+            if inner in chosen_starts or inner_end > end:
+                continue
+            places = [ref for ref, is_name in inner_refs if is_name and ref[0] == "place"]
+            if len(places) == 1:
+                nested.add(places[0])
+    return nested
 
 
 def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
@@ -265,29 +519,72 @@ def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
     return chosen
 
 
-def _resolve(matches, chosen: list[int]) -> list[tuple[str, int] | None]:
+def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] | None]:
     """Which entity each chosen match mentions, or None if it cannot be told.
 
-    A match naming exactly one entity by name or alias is an anchor. A surname, or an
-    alias two entities share, goes to the anchored entity named most recently before
-    it ("Heydar Aliyev ... Aliyev"), else to the one named next after it.
+    A match naming exactly one entity by name or alias is an anchor, and so is a
+    surname whose title identifies one person ("President Aliyev"). Another surname,
+    or an alias two entities share, goes to the one its title fits, else to the
+    anchored entity named most recently before it ("Heydar Aliyev ... Aliyev"), else
+    to the one named next after it.
+
+    Namesakes are told apart on the way: "Heydar Aliyev Jr." is not Heydar Aliyev,
+    and in "Ali Aliyev" the surname is someone else's. Those checks read the text
+    around a match, so they run only for a match that would otherwise name a person.
     """
     anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
+    candidates: dict[int, tuple] = {}
+    fitting: dict[int, list[tuple[str, int]]] = {}
     for index in chosen:
-        start, _end, refs = matches[index]
+        start, end, refs = matches[index]
         if len(refs) == 1 and refs[0][1]:
-            anchors[refs[0][0]].append(start)
+            if refs[0][0][0] == "person" and evidence.generation_after(text, end):
+                refs = ()
+            else:
+                anchors[refs[0][0]].append(start)
+        elif titles and any(not is_name for _ref, is_name in refs):
+            said = evidence.title_before(text, start)
+            if said:
+                fits = [
+                    ref
+                    for ref, is_name in refs
+                    if not is_name and evidence.title_fits(said, titles.get(ref, frozenset()))
+                ]
+                if fits and not evidence.generation_after(text, end):
+                    fitting[index] = fits
+                    if len(fits) == 1:
+                        anchors[fits[0]].append(start)
+        candidates[index] = refs
+    for positions in anchors.values():
+        positions.sort()
 
     resolved: list[tuple[str, int] | None] = []
     for index in chosen:
-        start, _end, refs = matches[index]
+        start, end, _refs = matches[index]
+        refs = candidates[index]
+        fits = fitting.get(index)
+        if fits:
+            resolved.append(fits[0] if len(fits) == 1 else _nearest_anchor(fits, anchors, start))
+            continue
         viable = [ref for ref, is_name in refs if is_name or ref in anchors]
+        if any(ref[0] == "person" for ref in viable) and not (len(refs) == 1 and refs[0][1]):
+            viable = _not_namesakes(text, start, end, refs, viable)
         if len(viable) == 1:
             resolved.append(viable[0])
             continue
         anchored = [ref for ref in viable if ref in anchors]
         resolved.append(_nearest_anchor(anchored, anchors, start))
     return resolved
+
+
+def _not_namesakes(text, start, end, refs, viable):
+    """The viable candidates once "Aliyev Jr." and "Ali Aliyev" are set aside."""
+    if evidence.generation_after(text, end):
+        return [ref for ref in viable if ref[0] != "person"]
+    if evidence.other_first_name_before(text, start):
+        named = {ref for ref, is_name in refs if is_name}
+        return [ref for ref in viable if ref in named]
+    return viable
 
 
 def _nearest_anchor(refs, anchors, start: int) -> tuple[str, int] | None:

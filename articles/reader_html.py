@@ -13,10 +13,13 @@ from articles.models import Article, Image
 
 def render(article):
     """Render ``article``'s reader HTML again and store it (the text as last saved)."""
+    links = linking.mention_links(article)
+    # Each paragraph is matched alone: the story's links stand for the rest of it.
+    context = linking.story_context(article, linked=links)
     article.body_html = rendering.render_body(
         article.body,
-        find_mentions=linking.find_mentions,
-        links=linking.mention_links(article),
+        find_mentions=lambda paragraph: linking.find_mentions(paragraph, context),
+        links=links,
         addresses=linking.addresses(bodies.editor_links(article.body)),
         figures=figures(article.body),
     )

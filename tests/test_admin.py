@@ -305,6 +305,31 @@ class TestEntities:
         assert response.status_code == 302
         assert Section.objects.get().slug == "society"
 
+    def test_an_editor_teaches_a_never_link_phrase_beside_the_aliases(self, editor, seed):
+        ganja = Place.objects.get(slug="ganja")
+        url = reverse("admin:articles_place_change", args=[ganja.pk])
+        page = client_for(editor).get(url)
+        assert page.text.index('name="aliases"') < page.text.index('name="never_link"')
+        data = {
+            **model_to_dict(ganja, exclude=["id", "image", "parent"]),
+            "parent": ganja.parent_id,
+            "image": "",
+            "latitude": ganja.latitude or "",
+            "longitude": ganja.longitude or "",
+        }
+        data["aliases"] = json.dumps(ganja.aliases)
+        data["never_link"] = '["Ganja Motors", " Ganja  Motors "]'
+        assert client_for(editor).post(url, data).status_code == 302
+        assert Place.objects.get(pk=ganja.pk).never_link == ["Ganja Motors"]
+        article = intake.take_in("By Trend\n\nGanja Motors opened a plant in Baku.").article
+        assert set(article.places.values_list("slug", flat=True)) == {"baku"}
+
+        data["never_link"] = '"Ganja Motors"'
+        response = client_for(editor).post(url, data)
+        assert response.status_code == 200
+        assert "Never-link phrases must be a list of names." in response.text
+        assert Place.objects.get(pk=ganja.pk).never_link == ["Ganja Motors"]
+
     def test_a_place_links_to_its_stories(self, editor):
         ganja = PlaceFactory(name="Ganja")
         ArticleFactory.create_batch(2, places=[ganja])

@@ -202,6 +202,8 @@ class TestRepresentation:
         assert data["article_count"] == (
             1 if data["slug"] != "ministry-of-defense-of-azerbaijan" else 0
         )
+        # What the wire desk matches by, beside the aliases.
+        assert {"never_link", "ambiguous"} <= set(data)
         own = {
             "sources": {"kind", "url", "description"},
             "people": {"title", "honorific", "bio", "wikidata_id"},
@@ -1057,6 +1059,29 @@ class TestRolesAndWorkflow:
         )
         assert response.status_code == 201
         assert (response.data["slug"], response.data["aliases"]) == ("shusha", ["Şuşa"])
+
+    def test_never_link_phrases_are_written_tidied_and_checked(self, editor):
+        response = api(editor).post(
+            "/api/v1/places/",
+            {
+                "name": "Georgia",
+                "never_link": [" Georgia   Tech ", "Georgia Tech", "state of Georgia"],
+                "ambiguous": True,
+            },
+            format="json",
+        )
+        assert response.status_code == 201
+        assert response.data["never_link"] == ["Georgia Tech", "state of Georgia"]
+        assert response.data["ambiguous"] is True
+        url = f"/api/v1/places/{response.data['id']}/"
+        for bad in ("Georgia Tech", [None], ["x" * 201], ["Georgia"], ["<script>"] * 101):
+            answer = api(editor).patch(url, {"never_link": bad}, format="json")
+            assert answer.status_code == 400, bad
+            assert list(error(answer)["fields"]) == ["never_link"]
+        assert Place.objects.get(pk=response.data["id"]).never_link == [
+            "Georgia Tech",
+            "state of Georgia",
+        ]
 
     def test_an_entity_still_referred_to_cannot_be_deleted(self, editor):
         source = SourceFactory()

@@ -11,8 +11,8 @@ from tests.desk_copy import measure
 # The floor the desk must not drop below, as measured when the set was written (rounded
 # down). Raise it as the desk improves; the target is 0.99 precision and 0.99 recall.
 FLOOR = {
-    "precision": 0.87,
-    "recall": 0.92,
+    "precision": 0.98,
+    "recall": 0.96,
     "dateline": 1.0,
     "byline": 1.0,
     "headline": 1.0,
@@ -206,22 +206,25 @@ def test_the_measure_reads_what_the_wire_desk_makes(texts, report):
     from articles.models import Person, Place, Source
 
     raw = measure.load_gazetteer()
+
+    def names(row):
+        """What the matcher reads of an entity, as the gazetteer file holds it."""
+        return {
+            "slug": row["slug"],
+            "name": row["name"],
+            "aliases": row["aliases"],
+            "ambiguous": row.get("ambiguous", False),
+            "never_link": row.get("never_link", []),
+        }
+
     for row in raw["sources"]:
-        Source.objects.create(
-            slug=row["slug"], name=row["name"], aliases=row["aliases"], kind=row["kind"]
-        )
+        Source.objects.create(**names(row), kind=row["kind"])
     for row in raw["people"]:
-        Person.objects.create(
-            slug=row["slug"], name=row["name"], aliases=row["aliases"], title=row["title"]
-        )
+        Person.objects.create(**names(row), title=row["title"])
     places = {}
     for row in raw["places"]:  # parents are listed before their children
         places[row["slug"]] = Place.objects.create(
-            slug=row["slug"],
-            name=row["name"],
-            aliases=row["aliases"],
-            kind=row["kind"],
-            parent=places.get(row["parent"]),
+            **names(row), kind=row["kind"], parent=places.get(row["parent"])
         )
     differences = []
     for text in texts:

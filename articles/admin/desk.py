@@ -226,13 +226,18 @@ class DeskViews:
         """
         gazetteer = linking.gazetteer()
         current = linking.current_links(article)
+        # Paragraphs are matched alone: the story's links and what the whole text
+        # names stand for the rest of it, so an ambiguous name is marked where it is.
+        whole = gazetteer.entities_in(article.linkable_text, linking.story_context(article))
+        linked = {(name, pk) for name, (ids, _rejected) in current.items() for pk in ids}
+        context = linking.story_context(article, linked=linked | whole)
         paragraphs = [
-            (paragraph, gazetteer.find_mentions(paragraph))
+            (paragraph, gazetteer.find_mentions(paragraph, context))
             for paragraph in text.paragraphs(article.body_text)
         ]
         refs = {(m.kind, m.id) for _, mentions in paragraphs for m in mentions}
-        refs |= linking.gazetteer().entities_in(
-            "\n\n".join(part for part in (article.headline, article.summary) if part)
+        refs |= gazetteer.entities_in(
+            "\n\n".join(part for part in (article.headline, article.summary) if part), context
         )
         entities = {}
         for name, (linked, rejected) in current.items():
@@ -247,7 +252,7 @@ class DeskViews:
                 )
                 entities[(name, entity.pk)] = {"kind": name, "entity": entity, "state": state}
         highlighted = [_marked(paragraph, mentions, entities) for paragraph, mentions in paragraphs]
-        every_mention = gazetteer.find_mentions(article.linkable_text)
+        every_mention = gazetteer.find_mentions(article.linkable_text, context)
         return {
             "paragraphs": highlighted,
             "entities": list(entities.values()),

@@ -101,6 +101,8 @@ class PlaceAdmin(EntityAdmin):
 class AuthorAdmin(EntityAdmin):
     list_display = ["name", "title", "user", "stories"]
     list_select_related = ["user"]
+    # An author is found in a byline by name alone, never in a story's text.
+    exclude = ["never_link", "ambiguous"]
 
 
 class SectionRuleForm(forms.ModelForm):

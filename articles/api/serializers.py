@@ -253,6 +253,12 @@ class EntitySerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, max_length=100
     )
+    never_link = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=100,
+        help_text='Longer names never linked to it: "Trend Micro", "Georgia Tech".',
+    )
 
     def validate(self, attrs):
         # The object as it would be saved, so the model's own rules can judge it.
@@ -263,8 +269,9 @@ class EntitySerializer(serializers.ModelSerializer):
         instance.pk = self.instance.pk if self.instance else None
         # The model's own rules (tidy aliases, no loops of parents, coordinates).
         instance.clean()
-        if "aliases" in attrs:
-            attrs["aliases"] = instance.aliases
+        for tidied in ("aliases", "never_link"):
+            if tidied in attrs:
+                attrs[tidied] = getattr(instance, tidied)
         return attrs
 
 
@@ -281,7 +288,18 @@ def _current(instance):
 class SourceSerializer(EntitySerializer):
     class Meta:
         model = Source
-        fields = ["id", "slug", "name", "aliases", "kind", "url", "description", "article_count"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "aliases",
+            "never_link",
+            "ambiguous",
+            "kind",
+            "url",
+            "description",
+            "article_count",
+        ]
         extra_kwargs = {"slug": {"required": False}}
 
 
@@ -293,6 +311,8 @@ class PersonSerializer(EntitySerializer):
             "slug",
             "name",
             "aliases",
+            "never_link",
+            "ambiguous",
             "title",
             "honorific",
             "bio",
@@ -303,6 +323,8 @@ class PersonSerializer(EntitySerializer):
 
 
 class SectionSerializer(EntitySerializer):
+    # Sections and authors are never looked for in a story's text.
+    never_link = None
     article_count = serializers.IntegerField(
         source="story_count", read_only=True, help_text="Public articles filed in it."
     )
@@ -314,6 +336,8 @@ class SectionSerializer(EntitySerializer):
 
 
 class AuthorSerializer(EntitySerializer):
+    never_link = None
+
     class Meta:
         model = Author
         fields = ["id", "slug", "name", "aliases", "title", "bio", "article_count"]
@@ -330,6 +354,8 @@ class PlaceSerializer(EntitySerializer):
             "slug",
             "name",
             "aliases",
+            "never_link",
+            "ambiguous",
             "kind",
             "parent",
             "latitude",

@@ -116,6 +116,23 @@ class Entity(SluggedModel):
             'demonyms such as "Azerbaijani".'
         ),
     )
+    never_link = models.JSONField(
+        "never link",
+        default=list,
+        blank=True,
+        encoder=UnicodeJSONEncoder,
+        help_text=(
+            "Longer names that contain one of its names but are something else, as a list: "
+            '"Trend Micro", "Georgia Tech". The wire desk never links them to it.'
+        ),
+    )
+    ambiguous = models.BooleanField(
+        default=False,
+        help_text=(
+            "Its name is also a common word or names something else (Georgia, Turkey, Trend): "
+            "the wire desk links it only when the story supports it."
+        ),
+    )
     image = models.ForeignKey(
         "articles.Image",
         on_delete=models.SET_NULL,
@@ -128,6 +145,9 @@ class Entity(SluggedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EntityManager()
+
+    # What the wire desk's matcher reads of an entity: a change to any re-links.
+    LINKING_FIELDS = ("name", "aliases", "never_link", "ambiguous")
 
     class Meta:
         abstract = True
@@ -149,14 +169,17 @@ class Entity(SluggedModel):
                     self, field.attname, text.normalize_line_endings(getattr(self, field.attname))
                 )
         super().save(*args, **kwargs)
-        self._loaded_names = self.names
+        self._loaded_names = self._linking_state()
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        loaded = {"name", "aliases"} <= set(field_names)
-        instance._loaded_names = instance.names if loaded else None
+        loaded = set(cls.LINKING_FIELDS) <= set(field_names)
+        instance._loaded_names = instance._linking_state() if loaded else None
         return instance
+
+    def _linking_state(self):
+        return tuple(getattr(self, field) for field in self.LINKING_FIELDS)
 
     def natural_key(self):
         return (self.slug,)
@@ -174,13 +197,19 @@ class Entity(SluggedModel):
 
     def clean(self):
         super().clean()
-        if not isinstance(self.aliases, list) or not all(
-            isinstance(alias, str) for alias in self.aliases
-        ):
+        if not _is_list_of_text(self.aliases):
             raise ValidationError({"aliases": "Aliases must be a list of names."})
-        # Tidy, drop blanks and repeats, keep the editor's order.
-        tidy = [" ".join(alias.split()) for alias in self.aliases]
-        self.aliases = list(dict.fromkeys(alias for alias in tidy if alias and alias != self.name))
+        if not _is_list_of_text(self.never_link):
+            raise ValidationError({"never_link": "Never-link phrases must be a list of names."})
+        self.aliases = [alias for alias in _tidy(self.aliases) if alias != self.name]
+        self.never_link = _tidy(self.never_link)
+        clashes = {phrase.casefold() for phrase in self.never_link} & {
+            name.casefold() for name in self.names
+        }
+        if clashes:
+            raise ValidationError(
+                {"never_link": "A name or alias cannot also be a phrase never linked to it."}
+            )
 
     @property
     def names(self):
@@ -189,12 +218,23 @@ class Entity(SluggedModel):
 
     @property
     def names_changed(self):
-        """Whether the names differ from those stored (always, for an entity not read back).
+        """Whether what linking reads differs from what is stored (always, for an entity
+        not read back): names, aliases, never-link phrases, ambiguity, a title, a parent.
 
         Rebuilding the linker's automaton is costly with a large gazetteer: only a
-        new entity or a change of its names calls for it.
+        new entity or such a change calls for it.
         """
-        return getattr(self, "_loaded_names", None) != self.names
+        return getattr(self, "_loaded_names", None) != self._linking_state()
+
+
+def _is_list_of_text(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _tidy(names):
+    """One space between words, no blanks or repeats, the editor's order kept."""
+    tidy = (" ".join(name.split()) for name in names)
+    return list(dict.fromkeys(name for name in tidy if name))
 
 
 class SourceKind(models.TextChoices):
@@ -253,6 +293,8 @@ class Person(Entity):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_id_validator]
     )
+
+    LINKING_FIELDS = (*Entity.LINKING_FIELDS, "title")
 
     class Meta(Entity.Meta):
         verbose_name_plural = "people"
@@ -353,6 +395,8 @@ class Place(Entity):
     )
 
     objects = EntityManager.from_queryset(PlaceQuerySet)()
+
+    LINKING_FIELDS = (*Entity.LINKING_FIELDS, "parent_id")
 
     class Meta(Entity.Meta):
         constraints = [

@@ -216,7 +216,13 @@ def _read(text, parse, gazetteer, slugs, parents, report):
         report.errors.append(Error(text.id, "parse", "a story", str(error)))
         return Score(false_negatives=len(text.links))
     linkable = "\n\n".join(part for part in (story.headline, story.summary, story.body) if part)
-    found = {(m.kind, slugs[(m.kind, m.id)]) for m in gazetteer.find_mentions(linkable)}
+    reporters, agency = _credit(story, gazetteer, slugs)
+    # What the desk knows of the story besides its text (linking.story_context): its source.
+    agency_id = next(
+        (pk for (kind, pk), slug in slugs.items() if (kind, slug) == ("source", agency)), None
+    )
+    context = {("source", agency_id)} if agency_id is not None else set()
+    found = {(kind, slugs[(kind, pk)]) for kind, pk in gazetteer.entities_in(linkable, context)}
     dateline_id = wire.dateline_place(
         story, lambda name: gazetteer.resolve("place", name), lambda pk: parents.get(pk, ())
     )
@@ -235,7 +241,6 @@ def _read(text, parse, gazetteer, slugs, parents, report):
     else:
         report.errors.append(Error(text.id, "dateline", text.dateline, story.dateline or None))
 
-    reporters, agency = _credit(story, gazetteer, slugs)
     report.readings[text.id] = Reading(frozenset(found), dateline, reporters, agency)
     credit_in_body = bool(text.credit_line) and text.credit_line in story.body
     if reporters == text.reporters and agency == text.byline_agency and not credit_in_body:
