@@ -66,12 +66,15 @@ _FOLD_PUNCTUATION = str.maketrans(
 
 # After dashes become spaces, a name may be split by any run of whitespace: a wrapped
 # line, a double space, a non-breaking space. Only runs that are not already a single
-# space are rewritten, so the common case costs nothing.
-_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+# space are rewritten, so the common case costs nothing. A soft hyphen is a place a word
+# may break, printed only then ("Azer\u00adbaijan" reads "Azerbaijan"): it goes.
+_SOFT_HYPHEN = "\u00ad"
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]|\u00ad+")
 
 
 class _FoldedText:
-    """The text with punctuation folded and whitespace runs collapsed to one space.
+    """The text with punctuation folded, whitespace runs collapsed to one space and
+    soft hyphens removed.
 
     Collapsing shortens the text, so it keeps, for every run it shortened, where the
     run ended in both texts; an offset maps back by the shortening before it.
@@ -86,11 +89,12 @@ class _FoldedText:
         removed = 0
         for run in _SPACE_RUN.finditer(folded):
             start, end = run.span()
+            kept = "" if folded[start] == _SOFT_HYPHEN else " "
             pieces.append(folded[last:start])
-            pieces.append(" ")
+            pieces.append(kept)
             last = end
-            if end - start > 1:
-                removed += end - start - 1
+            if end - start > len(kept):
+                removed += end - start - len(kept)
                 self._folded_ends.append(end - removed)
                 self._shifts.append(removed)
         pieces.append(folded[last:])
