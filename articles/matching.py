@@ -202,6 +202,7 @@ class Gazetteer:
         self._titles: dict[tuple[str, int], frozenset[str]] = {}
         self._parents: dict[int, int] = {}
         self._ambiguous: set[tuple[str, int]] = set()
+        place_names: dict[int, tuple[str, ...]] = {}
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -218,8 +219,10 @@ class Gazetteer:
                     spellings[spelling].append(named)
             if entity.ambiguous:
                 self._ambiguous.add(ref)
-            if entity.kind == "place" and entity.parent is not None:
-                self._parents[entity.id] = entity.parent
+            if entity.kind == "place":
+                place_names[entity.id] = (entity.name, *entity.aliases)
+                if entity.parent is not None:
+                    self._parents[entity.id] = entity.parent
             if entity.kind == "person":
                 surnames.extend((key, (ref, False)) for key in _surnames(entity))
                 if entity.title:
@@ -234,6 +237,11 @@ class Gazetteer:
                 for spelling in _spellings(key):
                     spellings[spelling].append(derived)
         self._size = len(refs)
+        # The names of every place another lies in: is "Athens, Ga." this Athens?
+        self._parent_names = {
+            parent: frozenset(name.casefold() for name in place_names.get(parent, ()))
+            for parent in set(self._parents.values())
+        }
 
         # Each key holds (length, spelling, its capitals or None, candidates, blocked):
         # a name's entry blocks nothing, a never-link phrase's names nobody.
@@ -316,6 +324,8 @@ class Gazetteer:
             (matches[index][0], matches[index][1], ref)
             for index, ref in zip(chosen, resolved, strict=True)
         ]
+        if american := self._american_namesakes(flat, found_refs):
+            found_refs = [found for found in found_refs if found[2] not in american]
         if self._ambiguous and any(ref in self._ambiguous for *_span, ref in found_refs):
             found_refs = self._supported(flat, found_refs, context)
         mentions = []
@@ -376,6 +386,22 @@ class Gazetteer:
             ):
                 kept.append((start, end, ref))
         return kept
+
+    def _american_namesakes(self, text: str, found) -> set[tuple[str, int]]:
+        """Places the story names as an American city ("ATHENS, Ga."), not the one held.
+
+        Once written with a US state, the name means that city throughout the story,
+        unless the place held lies in that state.
+        """
+        american = set()
+        for _start, end, ref in found:
+            if ref[0] != "place" or text[end : end + 1] != ",":
+                continue
+            if state := evidence.us_state_after(text, end):
+                held = self._parent_names.get(self._parents.get(ref[1]), frozenset())
+                if not any(name.casefold() in held for name in state):
+                    american.add(ref)
+        return american
 
     def _has_inside(self, place: int, found) -> bool:
         parents = self._parents

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.matching import Gazetteer
+from articles.matching import Entity, Gazetteer
 from tests.desk_copy import measure
 
 
@@ -32,3 +32,41 @@ class TestSoftHyphens:
 
     def test_a_soft_hyphen_does_not_join_two_words(self, desk):
         assert linked(desk, "Bak\u00ad u and \u00adBaku\u00ad") == {"baku"}
+
+
+class TestUSStates:
+    def test_a_city_written_with_a_us_state_is_not_the_capital_of_its_name(self, desk):
+        text = (
+            "ATHENS, Ga. (AP) — The college town that gave the world R.E.M. is opening a "
+            "museum. Athens has long drawn bands from across the South."
+        )
+        assert linked(desk, text) == {"associated-press"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ATHENS (Reuters) - Greek farmers blocked roads into Athens on Monday.",
+            "Talks in Athens, Greece, resumed on Monday.",
+            "Ministers met in Athens, the Greek capital, on Monday.",
+        ],
+    )
+    def test_the_capital_still_links_without_a_state(self, desk, text):
+        assert "athens" in linked(desk, text)
+
+    def test_a_list_of_countries_is_no_state(self, desk):
+        text = "Officials from Baku, Georgia and Armenia met in Tbilisi."
+        assert linked(desk, text) >= {"baku", "georgia", "armenia", "tbilisi"}
+
+    def test_a_place_held_in_that_state_links(self):
+        gazetteer = Gazetteer(
+            [
+                Entity("place", 1, "Georgia (U.S. state)", ("Ga.",)),
+                Entity("place", 2, "Athens", (), parent=1),
+            ]
+        )
+        text = "ATHENS, Ga. (AP) — Athens voted on Tuesday."
+        assert [m.text for m in gazetteer.find_mentions(text)] == ["ATHENS", "Ga.", "Athens"]
+
+    def test_hostile_commas_after_a_place(self, desk):
+        text = "Athens," * 10_000 + " Ga." + "<script>Athens, N.Y.</script>"
+        assert linked(desk, text) == set()
