@@ -119,6 +119,32 @@ def is_headline(line: str) -> bool:
     return len(line.split()) <= HEADLINE_WORDS and not _SENTENCE_BREAK.search(line.strip())
 
 
+# A word in capitals this long beside a short one makes a shouted run ("GIVE US A
+# BREAK"); shorter, it is more likely another acronym ("US EU talks").
+_SHOUTED_WORD_LETTERS = 4
+
+
+def _shouted_word(word: str) -> bool:
+    letters = sum(char.isalpha() for char in word)
+    return letters >= _SHOUTED_WORD_LETTERS and word.isupper()
+
+
+def in_shouted_run(text: str, start: int, end: int) -> bool:
+    """Whether a short word in capitals stands beside a longer one in capitals.
+
+    Then it is part of a shouted phrase inside mixed-case copy, a banner or a quote:
+    "US" in "GIVE US A BREAK" is the pronoun, not the country.
+    """
+    before = _words_before(text, start, limit=1)
+    if before and _shouted_word(before[0]):
+        return True
+    if text[end : end + 1] != " ":
+        return False
+    after_end = text.find(" ", end + 1)
+    after = text[end + 1 : after_end if after_end >= 0 else len(text)].strip(".,:;!?\"'()")
+    return _shouted_word(after)
+
+
 # Words right beside a name that say it is not the newsroom's: "Gov. Kemp of Georgia",
 # "Georgia Tech", "roast turkey". Lower-cased, as written in folded text.
 _ELSEWHERE_BEFORE = frozenset(

@@ -290,7 +290,11 @@ class Gazetteer:
                 continue
             found = base_text[start:end]
             if found.isupper():
-                pairs = _in_capitals(found, spellings, _line(text, folded, start, lines))
+                line = _line(text, folded, start, lines)
+                # "GIVE US A BREAK" inside a line of mixed case is still shouting.
+                if not line[0] and len(found) < MIN_CAPS_LETTERS:
+                    line = (evidence.in_shouted_run(flat, start, end), False)
+                pairs = _in_capitals(found, spellings, line)
             else:
                 pairs = [
                     pair

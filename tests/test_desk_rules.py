@@ -70,3 +70,31 @@ class TestUSStates:
     def test_hostile_commas_after_a_place(self, desk):
         text = "Athens," * 10_000 + " Ga." + "<script>Athens, N.Y.</script>"
         assert linked(desk, text) == set()
+
+
+class TestShoutedRuns:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Brokers put up a banner reading MARKET TREND: UP! GIVE US A BREAK outside the bank.",
+            "Fans chanted LET US PLAY in Baku on Monday.",
+            "Protesters held signs reading DOWN WITH US BASES in Baku.",
+        ],
+    )
+    def test_a_short_name_in_a_shouted_phrase_does_not_link(self, desk, text):
+        assert "united-states" not in linked(desk, text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The US and Azerbaijan signed the accord in Baku.",
+            "BAKU, Dec. 1 (Reuters) - US envoy met officials.",
+            "Talks on US-EU trade resumed.",
+        ],
+    )
+    def test_the_short_name_in_mixed_case_copy_still_links(self, desk, text):
+        assert "united-states" in linked(desk, text)
+
+    def test_a_dateline_in_capitals_still_links(self, desk):
+        text = "BAKU, Dec. 1 (Reuters) - A banner read GIVE US A BREAK."
+        assert linked(desk, text) == {"baku", "reuters"}
