@@ -203,6 +203,7 @@ class Gazetteer:
         self._parents: dict[int, int] = {}
         self._ambiguous: set[tuple[str, int]] = set()
         place_names: dict[int, tuple[str, ...]] = {}
+        titles: dict[tuple[str, int], str] = {}
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -227,6 +228,7 @@ class Gazetteer:
                 surnames.extend((key, (ref, False)) for key in _surnames(entity))
                 if entity.title:
                     self._titles[ref] = evidence.title_words(entity.title)
+                    titles[ref] = entity.title
             for phrase in entity.never_link:
                 key = fold_name(phrase)
                 if _is_usable(key):
@@ -237,6 +239,13 @@ class Gazetteer:
                 for spelling in _spellings(key):
                     spellings[spelling].append(derived)
         self._size = len(refs)
+        # The place a person's office is of ("President of Azerbaijan"): a story naming
+        # them is about it, even where the place is written only inside a longer name.
+        self._title_places = {
+            ref: place
+            for ref, title in titles.items()
+            if (place := self._names["place"].get(_title_place(title))) is not None
+        }
         # The names of every place another lies in: is "Athens, Ga." this Athens?
         self._parent_names = {
             parent: frozenset(name.casefold() for name in place_names.get(parent, ()))
@@ -338,9 +347,10 @@ class Gazetteer:
             end = folded.original_offset(flat_end)
             mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
         nested = _nested_places(matches, chosen, resolved)
-        named = {(mention.kind, mention.id) for mention in mentions}
         nested = {ref for ref in nested if ref not in self._ambiguous}
-        return mentions, {ref for ref in nested if self._supported_place(ref[1], named)}
+        if not nested:
+            return mentions, set()
+        return mentions, self._nested_supported(nested, mentions)
 
     def entities_in(
         self, text: str, context: Iterable[tuple[str, int]] = ()
@@ -390,6 +400,26 @@ class Gazetteer:
             ):
                 kept.append((start, end, ref))
         return kept
+
+    def _nested_supported(self, nested, mentions) -> set[tuple[str, int]]:
+        """The places inside longer names that the story is about.
+
+        A place is, when the story names someone whose office is of it, or its country,
+        a city or a neighbour, including one itself written only inside a longer name
+        ("the Foreign Ministry of Azerbaijan rejected ... the Foreign Ministry of
+        Armenia", datelined Yerevan: Armenia through Yerevan, then Azerbaijan beside it).
+        """
+        named = {(mention.kind, mention.id) for mention in mentions}
+        offices = {
+            ("place", place) for ref in named if (place := self._title_places.get(ref)) is not None
+        }
+        supported = nested & offices
+        while True:
+            found = named | supported
+            more = {ref for ref in nested - supported if self._supported_place(ref[1], found)}
+            if not more:
+                return supported
+            supported |= more
 
     def _american_namesakes(self, text: str, found) -> set[tuple[str, int]]:
         """Places the story names as an American city ("ATHENS, Ga."), not the one held.
@@ -458,6 +488,12 @@ class Gazetteer:
         be a name; still exact, because a guessed source or dateline would be printed.
         """
         return self._names.get(kind, {}).get(fold_name(name).casefold())
+
+
+def _title_place(title: str) -> str:
+    """The place an office is of, folded as names are: "President of Azerbaijan"."""
+    _office, of, place = title.partition("(")[0].rpartition(" of ")
+    return fold_name(place).casefold() if of else ""
 
 
 # Words that end a name without being its surname: "Heydar Aliyev Jr." is Aliyev.

@@ -98,3 +98,35 @@ class TestShoutedRuns:
     def test_a_dateline_in_capitals_still_links(self, desk):
         text = "BAKU, Dec. 1 (Reuters) - A banner read GIVE US A BREAK."
         assert linked(desk, text) == {"baku", "reuters"}
+
+
+class TestNestedPlaces:
+    def test_a_person_whose_office_is_of_the_place_makes_the_story_about_it(self, desk):
+        text = (
+            "The Defense Ministry of Azerbaijan has bought drones worth $1.6 billion. "
+            "Eurasianet could not reach President Ilham Aliyev's office."
+        )
+        assert linked(desk, text) == {
+            "ministry-of-defense-of-azerbaijan",
+            "azerbaijan",
+            "eurasianet",
+            "ilham-aliyev",
+        }
+
+    def test_a_neighbour_itself_inside_a_longer_name_supports_the_place(self, desk):
+        text = (
+            "YEREVAN, Dec 1 (Reuters) - The Foreign Ministry of Azerbaijan on Monday rejected "
+            "a statement by the Foreign Ministry of Armenia on border demarcation."
+        )
+        assert {"yerevan", "armenia", "azerbaijan"} <= linked(desk, text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The State Oil Company of Azerbaijan raised fuel prices.",
+            "The Azerbaijani Defense Ministry released footage. Vladimir Putin did not comment.",
+            "<b>The Defense Ministry of Azerbaijan</b>'); DROP TABLE articles_place;--",
+        ],
+    )
+    def test_a_name_alone_still_does_not_make_the_story_about_its_place(self, desk, text):
+        assert "azerbaijan" not in linked(desk, text)
