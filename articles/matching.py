@@ -362,7 +362,8 @@ class Gazetteer:
         """The mentions left once each ambiguous name is checked against the story.
 
         An ambiguous entity's longer names ("Trend News Agency", "Republic of Georgia")
-        are support of their own; a one-word name needs some: the story's source, the
+        and names spelt with letters English does not write ("Türkiye") are support of
+        their own; a one-word name needs some: the story's source, the
         same entity by a longer name or another spelling (its demonym), a place it lies
         in, lies in it or beside it, or, for a source, its use as an agency's name. Words
         beside it that point elsewhere ("Gov.", "state of", "Tech") rule it out, and a
@@ -370,7 +371,12 @@ class Gazetteer:
         surest support: its source, a longer name, or a place inside it.
         """
         ambiguous = self._ambiguous
-        longer = [not text[start:end].isalpha() for start, end, _ref in found]
+        # A longer name, or one with letters English does not write ("Türkiye", "Gəncə"),
+        # is no common word and no American town: support of its own.
+        longer = [
+            not (span := text[start:end]).isalpha() or not span.isascii()
+            for start, end, _ref in found
+        ]
         spelled: dict[tuple[str, int], set[str]] = defaultdict(set)
         for (start, end, ref), strong in zip(found, longer, strict=True):
             spelled[ref].add("" if strong else text[start:end].casefold())

@@ -130,3 +130,32 @@ class TestNestedPlaces:
     )
     def test_a_name_alone_still_does_not_make_the_story_about_its_place(self, desk, text):
         assert "azerbaijan" not in linked(desk, text)
+
+
+class TestNamesNoEnglishWord:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Azerbaijan, Türkiye sign energy memorandum", {"azerbaijan", "turkey"}),
+            ("Türkiye voted on Tuesday.", {"turkey"}),
+            ("Gəncə hosted the festival.", {"ganja"}),
+            # Decomposed, as some systems paste it.
+            ("Tu\u0308rkiye voted on Tuesday.", {"turkey"}),
+        ],
+    )
+    def test_a_name_spelt_with_letters_english_does_not_write_needs_no_support(
+        self, desk, text, expected
+    ):
+        assert linked(desk, text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Turkey Prices Soar Ahead of Holidays",
+            "Turkiye voted on Tuesday.",
+            "Georgia voted on Tuesday.",
+            "Ganja hosted the festival.",
+        ],
+    )
+    def test_an_english_spelling_still_needs_support(self, desk, text):
+        assert linked(desk, text) == set()
