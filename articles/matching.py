@@ -23,6 +23,8 @@ from articles import evidence
 # Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
 # more often an acronym than the name, so it has to be written that way to match.
 MIN_CAPS_LETTERS = 4
+# A name stored in capitals this long is an acronym a shouted dateline may carry: "(APA)".
+MIN_ACRONYM_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -536,13 +538,17 @@ def _in_capitals(found: str, spellings, line: tuple[bool, bool]) -> list:
 
     In a shouted line a short name is an acronym or a word ("GIVE US A BREAK"), never
     the name; in shouted running text a name in capitals is no evidence at all, only
-    a name that is itself written in capitals ("AZERTAC") still counts.
+    a name that is itself written in capitals ("AZERTAC") still counts. A shouted
+    dateline or headline also keeps a name stored as an acronym of three letters,
+    the agency in "BAKU, DEC 1 (APA) - URGENT"; two letters ("AA", "US") are too
+    often a word.
     """
     shouted, headline = line
     pairs = []
     for _length, base, upper, candidates, _blocked in spellings:
         if found == base:
-            if shouted and sum(char.isalpha() for char in base) < MIN_CAPS_LETTERS:
+            letters = sum(char.isalpha() for char in base)
+            if shouted and letters < (MIN_ACRONYM_LETTERS if headline else MIN_CAPS_LETTERS):
                 continue
         elif found != upper or (shouted and not headline):
             continue

@@ -159,3 +159,23 @@ class TestNamesNoEnglishWord:
     )
     def test_an_english_spelling_still_needs_support(self, desk, text):
         assert linked(desk, text) == set()
+
+
+class TestAcronymsInShoutedDatelines:
+    def test_a_three_letter_agency_in_a_shouted_dateline_links(self, desk):
+        text = "BAKU, DEC 1 (APA) - URGENT\n\nBORDER GUARDS EXCHANGED FIRE, THE MINISTRY SAID."
+        assert linked(desk, text) == {"baku", "apa"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # Two letters stay a word, even in a dateline.
+            "ANKARA, DEC 1 (AA) - URGENT",
+            "GIVE US A BREAK",
+            # In shouted running text, a three-letter acronym is no evidence either.
+            "OFFICIALS SAID ON MONDAY THAT APA AND OTHER AGENCIES WERE BARRED FROM THE HALL. "
+            "THE MINISTRY DID NOT COMMENT.",
+        ],
+    )
+    def test_shorter_or_in_running_text_it_does_not(self, desk, text):
+        assert linked(desk, text) <= {"ankara"}
