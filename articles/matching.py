@@ -206,6 +206,8 @@ class Gazetteer:
         self._ambiguous: set[tuple[str, int]] = set()
         place_names: dict[int, tuple[str, ...]] = {}
         titles: dict[tuple[str, int], str] = {}
+        # The words of an ambiguous entity's never-link phrases: its names that are common.
+        self._common_words: dict[tuple[str, int], frozenset[str]] = {}
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -231,6 +233,10 @@ class Gazetteer:
                 if entity.title:
                     self._titles[ref] = evidence.title_words(entity.title)
                     titles[ref] = entity.title
+            if entity.ambiguous and entity.never_link:
+                self._common_words[ref] = frozenset(
+                    word for phrase in entity.never_link for word in _lower(phrase).split()
+                )
             for phrase in entity.never_link:
                 key = fold_name(phrase)
                 if _is_usable(key):
@@ -404,6 +410,10 @@ class Gazetteer:
             if (
                 len(spelled[ref]) > 1
                 or (ref[0] == "place" and self._has_neighbour(ref[1], sure))
+                or (
+                    ref[0] == "place"
+                    and self._in_country_context(ref[1], _lower(text[start:end]), sure)
+                )
                 or (ref[0] == "source" and evidence.named_as_agency(text, start, end))
             ):
                 kept.append((start, end, ref))
@@ -460,6 +470,22 @@ class Gazetteer:
             if other == parent or (root is not None and self._root(other) == root):
                 return True
         return False
+
+    def _in_country_context(self, place: int, spelling: str, found) -> bool:
+        """Whether a country the gazetteer puts in no region (Türkiye, Jordan) is
+        supported by another country's place ("Turkish officers ... in Baku").
+
+        Every other country is its neighbour then, but only for a spelling none of its
+        never-link phrases holds: "Turkish" is only ever the country, while "Turkey" is
+        the word those phrases show to be a common one ("turkey prices").
+        """
+        parents = self._parents
+        if place in parents or spelling in self._common_words.get(("place", place), ()):
+            return False
+        return any(
+            kind == "place" and other in parents and self._root(other) != place
+            for kind, other in found
+        )
 
     def _root(self, place: int) -> int | None:
         """The outermost place a place lies in, or None if it lies in none."""

@@ -179,3 +179,32 @@ class TestAcronymsInShoutedDatelines:
     )
     def test_shorter_or_in_running_text_it_does_not(self, desk, text):
         assert linked(desk, text) <= {"ankara"}
+
+
+class TestCountryContext:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Defense Minister Zakir Hasanov met Turkish officers in Baku on Monday.",
+                {"zakir-hasanov", "turkey", "baku"},
+            ),
+            ("Jordanian investors toured Sumgait.", {"jordan", "sumgait"}),
+        ],
+    )
+    def test_a_demonym_beside_another_countrys_place_links(self, desk, text, expected):
+        assert linked(desk, text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # The word the never-link phrases show to be common still needs more.
+            "Turkey sandwiches sold out at the Baku fair.",
+            "Jordan scored twice as Liverpool beat Qarabag in Baku.",
+            # Alone, or set in America, a demonym is no country context.
+            "Turkish officers arrived on Monday.",
+            "Turkish fans cheered the Falcons in Atlanta, where Baku-born players live.",
+        ],
+    )
+    def test_without_a_country_context_it_does_not(self, desk, text):
+        assert linked(desk, text) & {"turkey", "jordan"} == set()
