@@ -335,7 +335,7 @@ class Gazetteer:
         dropped: set[int] = set()
         while True:
             chosen = _leftmost_longest(matches, dropped)
-            resolved = _resolve(flat, matches, chosen, self._titles)
+            resolved = _resolve(flat, matches, chosen, self._titles, self._title_places)
             unresolved = {index for index, ref in zip(chosen, resolved, strict=True) if not ref}
             if not unresolved:
                 break
@@ -627,7 +627,9 @@ def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
     return chosen
 
 
-def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] | None]:
+def _resolve(
+    text, matches, chosen: list[int], titles, title_places=None
+) -> list[tuple[str, int] | None]:
     """Which entity each chosen match mentions, or None if it cannot be told.
 
     A match naming exactly one entity by name or alias is an anchor, and so is a
@@ -636,6 +638,10 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
     anchored entity named most recently before it ("Heydar Aliyev ... Aliyev"), else
     to the one named next after it.
 
+    A surname still unresolved goes to the one person whose office the story names
+    elsewhere: a title said in it fits theirs and the place their office is of is in it
+    ("Foreign Minister Fidan met his Azerbaijani counterpart ... Fidan and Bayramov").
+
     Namesakes are told apart on the way: "Heydar Aliyev Jr." is not Heydar Aliyev,
     and in "Ali Aliyev" the surname is someone else's. Those checks read the text
     around a match, so they run only for a match that would otherwise name a person.
@@ -643,6 +649,7 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
     anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
     candidates: dict[int, tuple] = {}
     fitting: dict[int, list[tuple[str, int]]] = {}
+    said_titles: list[frozenset[str]] = []
     for index in chosen:
         start, end, refs = matches[index]
         if len(refs) == 1 and refs[0][1]:
@@ -653,6 +660,7 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
         elif titles and any(not is_name for _ref, is_name in refs):
             said = evidence.title_before(text, start)
             if said:
+                said_titles.append(said)
                 fits = [
                     ref
                     for ref, is_name in refs
@@ -681,8 +689,35 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
             resolved.append(viable[0])
             continue
         anchored = [ref for ref in viable if ref in anchors]
+        if not anchored and said_titles and title_places:
+            viable = _not_namesakes(text, start, end, refs, [ref for ref, _name in refs])
+            office = _office_named(viable, said_titles, titles, title_places, matches, chosen)
+            resolved.append(office)
+            continue
         resolved.append(_nearest_anchor(anchored, anchors, start))
     return resolved
+
+
+def _office_named(refs, said_titles, titles, title_places, matches, chosen):
+    """The one person among ``refs`` whose office the story names, or None."""
+    places = None
+    found = []
+    for ref in refs:
+        place = title_places.get(ref)
+        if place is None or not any(
+            evidence.title_fits(said, titles.get(ref, frozenset())) for said in said_titles
+        ):
+            continue
+        if places is None:
+            places = {
+                ref
+                for index in chosen
+                for ref, is_name in matches[index][2]
+                if is_name and ref[0] == "place"
+            }
+        if ("place", place) in places:
+            found.append(ref)
+    return found[0] if len(found) == 1 else None
 
 
 def _not_namesakes(text, start, end, refs, viable):

@@ -208,3 +208,27 @@ class TestCountryContext:
     )
     def test_without_a_country_context_it_does_not(self, desk, text):
         assert linked(desk, text) & {"turkey", "jordan"} == set()
+
+
+class TestOfficeNamedElsewhere:
+    def test_a_surname_links_the_one_person_whose_office_the_story_names(self, desk):
+        text = (
+            "ISTANBUL (AA) - Foreign Minister Fidan met his Azerbaijani counterpart in "
+            "Istanbul on Monday. Fidan and Bayramov discussed the South Caucasus."
+        )
+        assert {"hakan-fidan", "jeyhun-bayramov"} <= linked(desk, text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # No title said, or not the place of the office: the surname alone.
+            "Bayramov discussed the South Caucasus with officials in Baku.",
+            "Foreign Minister Fidan met officials in Istanbul. Fidan and Bayramov talked.",
+            # A namesake stays one.
+            "Foreign Minister Fidan met his Azerbaijani counterpart. Ali Bayramov, a farmer, "
+            "watched.",
+            "Foreign Minister Fidan met Azerbaijani officials. Bayramov Jr. watched.",
+        ],
+    )
+    def test_otherwise_the_surname_still_needs_more(self, desk, text):
+        assert "jeyhun-bayramov" not in linked(desk, text)
