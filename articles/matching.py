@@ -71,7 +71,8 @@ _FOLD_PUNCTUATION = str.maketrans(
 # space are rewritten, so the common case costs nothing. A soft hyphen is a place a word
 # may break, printed only then ("Azer\u00adbaijan" reads "Azerbaijan"): it goes.
 _SOFT_HYPHEN = "\u00ad"
-_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]|\u00ad+")
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+_SPACE_RUN_OR_SOFT_HYPHEN = re.compile(r"\s{2,}|[^\S ]|\u00ad+")
 
 
 class _FoldedText:
@@ -89,7 +90,8 @@ class _FoldedText:
         self._shifts: list[int] = []
         last = 0
         removed = 0
-        for run in _SPACE_RUN.finditer(folded):
+        runs = _SPACE_RUN_OR_SOFT_HYPHEN if _SOFT_HYPHEN in folded else _SPACE_RUN
+        for run in runs.finditer(folded):
             start, end = run.span()
             kept = "" if folded[start] == _SOFT_HYPHEN else " "
             pieces.append(folded[last:start])
