@@ -8,6 +8,8 @@ another place's name. No Django and no database, like ``matching.py``.
 
 import re
 
+from articles.us_states import US_STATES
+
 # Words a title before a surname is made of ("Prime Minister", "Foreign Minister").
 # Spellings are folded to one form so "Defence Minister" fits "Minister of Defense".
 _TITLE_SYNONYMS = {"defence": "defense", "premier": "prime", "pm": "prime"}
@@ -117,6 +119,32 @@ def is_headline(line: str) -> bool:
     return len(line.split()) <= HEADLINE_WORDS and not _SENTENCE_BREAK.search(line.strip())
 
 
+# A word in capitals this long beside a short one makes a shouted run ("GIVE US A
+# BREAK"); shorter, it is more likely another acronym ("US EU talks").
+_SHOUTED_WORD_LETTERS = 4
+
+
+def _shouted_word(word: str) -> bool:
+    letters = sum(char.isalpha() for char in word)
+    return letters >= _SHOUTED_WORD_LETTERS and word.isupper()
+
+
+def in_shouted_run(text: str, start: int, end: int) -> bool:
+    """Whether a short word in capitals stands beside a longer one in capitals.
+
+    Then it is part of a shouted phrase inside mixed-case copy, a banner or a quote:
+    "US" in "GIVE US A BREAK" is the pronoun, not the country.
+    """
+    before = _words_before(text, start, limit=1)
+    if before and _shouted_word(before[0]):
+        return True
+    if text[end : end + 1] != " ":
+        return False
+    after_end = text.find(" ", end + 1)
+    after = text[end + 1 : after_end if after_end >= 0 else len(text)].strip(".,:;!?\"'()")
+    return _shouted_word(after)
+
+
 # Words right beside a name that say it is not the newsroom's: "Gov. Kemp of Georgia",
 # "Georgia Tech", "roast turkey". Lower-cased, as written in folded text.
 _ELSEWHERE_BEFORE = frozenset(
@@ -163,3 +191,31 @@ def named_as_agency(text: str, start: int, end: int) -> bool:
     """Whether a name is used as a news agency's: "Trend reports", "told Trend"."""
     before = [word.casefold() for word in _words_before(text, start, limit=1)]
     return _word_after(text, end) in _AGENCY_AFTER or bool(before and before[0] in _AGENCY_BEFORE)
+
+
+# "Athens, Ga.": a city followed by a state as AP style abbreviates it is American. Only
+# the dotted abbreviations count in running text: a state's name after a comma is as
+# often a list of countries ("Baku, Georgia and Armenia"), a postal code an acronym.
+_US_STATE_AFTER = re.compile(
+    r", ?(?P<state>"
+    + "|".join(
+        re.escape(spelling)
+        for abbreviations in US_STATES.values()
+        for spelling in sorted(abbreviations, key=len, reverse=True)
+        if spelling.endswith(".")
+    )
+    + r")(?!\w)"
+)
+_STATE_OF = {
+    spelling: state for state, abbreviations in US_STATES.items() for spelling in abbreviations
+}
+
+
+def us_state_after(text: str, end: int) -> tuple[str, str] | None:
+    """The US state written right after a place ("Athens, Ga."): (its name, as written)."""
+    if text[end : end + 1] != ",":
+        return None
+    match = _US_STATE_AFTER.match(text, end)
+    if match is None:
+        return None
+    return _STATE_OF[match["state"]], match["state"]

@@ -23,6 +23,8 @@ from articles import evidence
 # Capitals are matched for datelines ("BAKU", "TBILISI"); a short name in capitals is
 # more often an acronym than the name, so it has to be written that way to match.
 MIN_CAPS_LETTERS = 4
+# A name stored in capitals this long is an acronym a shouted dateline may carry: "(APA)".
+MIN_ACRONYM_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,16 @@ _FOLD_PUNCTUATION = str.maketrans(
 
 # After dashes become spaces, a name may be split by any run of whitespace: a wrapped
 # line, a double space, a non-breaking space. Only runs that are not already a single
-# space are rewritten, so the common case costs nothing.
+# space are rewritten, so the common case costs nothing. A soft hyphen is a place a word
+# may break, printed only then ("Azer\u00adbaijan" reads "Azerbaijan"): it goes.
+_SOFT_HYPHEN = "\u00ad"
 _SPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+_SPACE_RUN_OR_SOFT_HYPHEN = re.compile(r"\s{2,}|[^\S ]|\u00ad+")
 
 
 class _FoldedText:
-    """The text with punctuation folded and whitespace runs collapsed to one space.
+    """The text with punctuation folded, whitespace runs collapsed to one space and
+    soft hyphens removed.
 
     Collapsing shortens the text, so it keeps, for every run it shortened, where the
     run ended in both texts; an offset maps back by the shortening before it.
@@ -84,13 +90,15 @@ class _FoldedText:
         self._shifts: list[int] = []
         last = 0
         removed = 0
-        for run in _SPACE_RUN.finditer(folded):
+        runs = _SPACE_RUN_OR_SOFT_HYPHEN if _SOFT_HYPHEN in folded else _SPACE_RUN
+        for run in runs.finditer(folded):
             start, end = run.span()
+            kept = "" if folded[start] == _SOFT_HYPHEN else " "
             pieces.append(folded[last:start])
-            pieces.append(" ")
+            pieces.append(kept)
             last = end
-            if end - start > 1:
-                removed += end - start - 1
+            if end - start > len(kept):
+                removed += end - start - len(kept)
                 self._folded_ends.append(end - removed)
                 self._shifts.append(removed)
         pieces.append(folded[last:])
@@ -198,6 +206,10 @@ class Gazetteer:
         self._titles: dict[tuple[str, int], frozenset[str]] = {}
         self._parents: dict[int, int] = {}
         self._ambiguous: set[tuple[str, int]] = set()
+        place_names: dict[int, tuple[str, ...]] = {}
+        titles: dict[tuple[str, int], str] = {}
+        # The words of an ambiguous entity's never-link phrases: its names that are common.
+        self._common_words: dict[tuple[str, int], frozenset[str]] = {}
         for entity in entities:
             ref = (entity.kind, entity.id)
             refs.add(ref)
@@ -214,12 +226,19 @@ class Gazetteer:
                     spellings[spelling].append(named)
             if entity.ambiguous:
                 self._ambiguous.add(ref)
-            if entity.kind == "place" and entity.parent is not None:
-                self._parents[entity.id] = entity.parent
+            if entity.kind == "place":
+                place_names[entity.id] = (entity.name, *entity.aliases)
+                if entity.parent is not None:
+                    self._parents[entity.id] = entity.parent
             if entity.kind == "person":
                 surnames.extend((key, (ref, False)) for key in _surnames(entity))
                 if entity.title:
                     self._titles[ref] = evidence.title_words(entity.title)
+                    titles[ref] = entity.title
+            if entity.ambiguous and entity.never_link:
+                self._common_words[ref] = frozenset(
+                    word for phrase in entity.never_link for word in _lower(phrase).split()
+                )
             for phrase in entity.never_link:
                 key = fold_name(phrase)
                 if _is_usable(key):
@@ -230,6 +249,18 @@ class Gazetteer:
                 for spelling in _spellings(key):
                     spellings[spelling].append(derived)
         self._size = len(refs)
+        # The place a person's office is of ("President of Azerbaijan"): a story naming
+        # them is about it, even where the place is written only inside a longer name.
+        self._title_places = {
+            ref: place
+            for ref, title in titles.items()
+            if (place := self._names["place"].get(_title_place(title))) is not None
+        }
+        # The names of every place another lies in: is "Athens, Ga." this Athens?
+        self._parent_names = {
+            parent: frozenset(name.casefold() for name in place_names.get(parent, ()))
+            for parent in set(self._parents.values())
+        }
 
         # Each key holds (length, spelling, its capitals or None, candidates, blocked):
         # a name's entry blocks nothing, a never-link phrase's names nobody.
@@ -278,7 +309,11 @@ class Gazetteer:
                 continue
             found = base_text[start:end]
             if found.isupper():
-                pairs = _in_capitals(found, spellings, _line(text, folded, start, lines))
+                line = _line(text, folded, start, lines)
+                # "GIVE US A BREAK" inside a line of mixed case is still shouting.
+                if not line[0] and len(found) < MIN_CAPS_LETTERS:
+                    line = (evidence.in_shouted_run(flat, start, end), False)
+                pairs = _in_capitals(found, spellings, line)
             else:
                 pairs = [
                     pair
@@ -302,7 +337,7 @@ class Gazetteer:
         dropped: set[int] = set()
         while True:
             chosen = _leftmost_longest(matches, dropped)
-            resolved = _resolve(flat, matches, chosen, self._titles)
+            resolved = _resolve(flat, matches, chosen, self._titles, self._title_places)
             unresolved = {index for index, ref in zip(chosen, resolved, strict=True) if not ref}
             if not unresolved:
                 break
@@ -312,6 +347,8 @@ class Gazetteer:
             (matches[index][0], matches[index][1], ref)
             for index, ref in zip(chosen, resolved, strict=True)
         ]
+        if american := self._american_namesakes(flat, found_refs):
+            found_refs = [found for found in found_refs if found[2] not in american]
         if self._ambiguous and any(ref in self._ambiguous for *_span, ref in found_refs):
             found_refs = self._supported(flat, found_refs, context)
         mentions = []
@@ -320,9 +357,10 @@ class Gazetteer:
             end = folded.original_offset(flat_end)
             mentions.append(Mention(start, end, kind, entity_id, text[start:end]))
         nested = _nested_places(matches, chosen, resolved)
-        named = {(mention.kind, mention.id) for mention in mentions}
         nested = {ref for ref in nested if ref not in self._ambiguous}
-        return mentions, {ref for ref in nested if self._supported_place(ref[1], named)}
+        if not nested:
+            return mentions, set()
+        return mentions, self._nested_supported(nested, mentions)
 
     def entities_in(
         self, text: str, context: Iterable[tuple[str, int]] = ()
@@ -334,7 +372,8 @@ class Gazetteer:
         """The mentions left once each ambiguous name is checked against the story.
 
         An ambiguous entity's longer names ("Trend News Agency", "Republic of Georgia")
-        are support of their own; a one-word name needs some: the story's source, the
+        and names spelt with letters English does not write ("Türkiye") are support of
+        their own; a one-word name needs some: the story's source, the
         same entity by a longer name or another spelling (its demonym), a place it lies
         in, lies in it or beside it, or, for a source, its use as an agency's name. Words
         beside it that point elsewhere ("Gov.", "state of", "Tech") rule it out, and a
@@ -342,7 +381,12 @@ class Gazetteer:
         surest support: its source, a longer name, or a place inside it.
         """
         ambiguous = self._ambiguous
-        longer = [not text[start:end].isalpha() for start, end, _ref in found]
+        # A longer name, or one with letters English does not write ("Türkiye", "Gəncə"),
+        # is no common word and no American town: support of its own.
+        longer = [
+            not (span := text[start:end]).isalpha() or not span.isascii()
+            for start, end, _ref in found
+        ]
         spelled: dict[tuple[str, int], set[str]] = defaultdict(set)
         for (start, end, ref), strong in zip(found, longer, strict=True):
             spelled[ref].add("" if strong else text[start:end].casefold())
@@ -368,10 +412,50 @@ class Gazetteer:
             if (
                 len(spelled[ref]) > 1
                 or (ref[0] == "place" and self._has_neighbour(ref[1], sure))
+                or (
+                    ref[0] == "place"
+                    and self._in_country_context(ref[1], _lower(text[start:end]), sure)
+                )
                 or (ref[0] == "source" and evidence.named_as_agency(text, start, end))
             ):
                 kept.append((start, end, ref))
         return kept
+
+    def _nested_supported(self, nested, mentions) -> set[tuple[str, int]]:
+        """The places inside longer names that the story is about.
+
+        A place is, when the story names someone whose office is of it, or its country,
+        a city or a neighbour, including one itself written only inside a longer name
+        ("the Foreign Ministry of Azerbaijan rejected ... the Foreign Ministry of
+        Armenia", datelined Yerevan: Armenia through Yerevan, then Azerbaijan beside it).
+        """
+        named = {(mention.kind, mention.id) for mention in mentions}
+        offices = {
+            ("place", place) for ref in named if (place := self._title_places.get(ref)) is not None
+        }
+        supported = nested & offices
+        while True:
+            found = named | supported
+            more = {ref for ref in nested - supported if self._supported_place(ref[1], found)}
+            if not more:
+                return supported
+            supported |= more
+
+    def _american_namesakes(self, text: str, found) -> set[tuple[str, int]]:
+        """Places the story names as an American city ("ATHENS, Ga."), not the one held.
+
+        Once written with a US state, the name means that city throughout the story,
+        unless the place held lies in that state.
+        """
+        american = set()
+        for _start, end, ref in found:
+            if ref[0] != "place" or text[end : end + 1] != ",":
+                continue
+            if state := evidence.us_state_after(text, end):
+                held = self._parent_names.get(self._parents.get(ref[1]), frozenset())
+                if not any(name.casefold() in held for name in state):
+                    american.add(ref)
+        return american
 
     def _has_inside(self, place: int, found) -> bool:
         parents = self._parents
@@ -388,6 +472,22 @@ class Gazetteer:
             if other == parent or (root is not None and self._root(other) == root):
                 return True
         return False
+
+    def _in_country_context(self, place: int, spelling: str, found) -> bool:
+        """Whether a country the gazetteer puts in no region (Türkiye, Jordan) is
+        supported by another country's place ("Turkish officers ... in Baku").
+
+        Every other country is its neighbour then, but only for a spelling none of its
+        never-link phrases holds: "Turkish" is only ever the country, while "Turkey" is
+        the word those phrases show to be a common one ("turkey prices").
+        """
+        parents = self._parents
+        if place in parents or spelling in self._common_words.get(("place", place), ()):
+            return False
+        return any(
+            kind == "place" and other in parents and self._root(other) != place
+            for kind, other in found
+        )
 
     def _root(self, place: int) -> int | None:
         """The outermost place a place lies in, or None if it lies in none."""
@@ -426,6 +526,12 @@ class Gazetteer:
         return self._names.get(kind, {}).get(fold_name(name).casefold())
 
 
+def _title_place(title: str) -> str:
+    """The place an office is of, folded as names are: "President of Azerbaijan"."""
+    _office, of, place = title.partition("(")[0].rpartition(" of ")
+    return fold_name(place).casefold() if of else ""
+
+
 # Words that end a name without being its surname: "Heydar Aliyev Jr." is Aliyev.
 _GENERATIONS = frozenset("jr jr. sr sr. junior senior ii iii iv".split())
 
@@ -460,13 +566,17 @@ def _in_capitals(found: str, spellings, line: tuple[bool, bool]) -> list:
 
     In a shouted line a short name is an acronym or a word ("GIVE US A BREAK"), never
     the name; in shouted running text a name in capitals is no evidence at all, only
-    a name that is itself written in capitals ("AZERTAC") still counts.
+    a name that is itself written in capitals ("AZERTAC") still counts. A shouted
+    dateline or headline also keeps a name stored as an acronym of three letters,
+    the agency in "BAKU, DEC 1 (APA) - URGENT"; two letters ("AA", "US") are too
+    often a word.
     """
     shouted, headline = line
     pairs = []
     for _length, base, upper, candidates, _blocked in spellings:
         if found == base:
-            if shouted and sum(char.isalpha() for char in base) < MIN_CAPS_LETTERS:
+            letters = sum(char.isalpha() for char in base)
+            if shouted and letters < (MIN_ACRONYM_LETTERS if headline else MIN_CAPS_LETTERS):
                 continue
         elif found != upper or (shouted and not headline):
             continue
@@ -519,7 +629,9 @@ def _leftmost_longest(matches, dropped: set[int]) -> list[int]:
     return chosen
 
 
-def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] | None]:
+def _resolve(
+    text, matches, chosen: list[int], titles, title_places=None
+) -> list[tuple[str, int] | None]:
     """Which entity each chosen match mentions, or None if it cannot be told.
 
     A match naming exactly one entity by name or alias is an anchor, and so is a
@@ -528,6 +640,10 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
     anchored entity named most recently before it ("Heydar Aliyev ... Aliyev"), else
     to the one named next after it.
 
+    A surname still unresolved goes to the one person whose office the story names
+    elsewhere: a title said in it fits theirs and the place their office is of is in it
+    ("Foreign Minister Fidan met his Azerbaijani counterpart ... Fidan and Bayramov").
+
     Namesakes are told apart on the way: "Heydar Aliyev Jr." is not Heydar Aliyev,
     and in "Ali Aliyev" the surname is someone else's. Those checks read the text
     around a match, so they run only for a match that would otherwise name a person.
@@ -535,6 +651,7 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
     anchors: dict[tuple[str, int], list[int]] = defaultdict(list)
     candidates: dict[int, tuple] = {}
     fitting: dict[int, list[tuple[str, int]]] = {}
+    said_titles: list[frozenset[str]] = []
     for index in chosen:
         start, end, refs = matches[index]
         if len(refs) == 1 and refs[0][1]:
@@ -545,6 +662,7 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
         elif titles and any(not is_name for _ref, is_name in refs):
             said = evidence.title_before(text, start)
             if said:
+                said_titles.append(said)
                 fits = [
                     ref
                     for ref, is_name in refs
@@ -573,8 +691,35 @@ def _resolve(text, matches, chosen: list[int], titles) -> list[tuple[str, int] |
             resolved.append(viable[0])
             continue
         anchored = [ref for ref in viable if ref in anchors]
+        if not anchored and said_titles and title_places:
+            viable = _not_namesakes(text, start, end, refs, [ref for ref, _name in refs])
+            office = _office_named(viable, said_titles, titles, title_places, matches, chosen)
+            resolved.append(office)
+            continue
         resolved.append(_nearest_anchor(anchored, anchors, start))
     return resolved
+
+
+def _office_named(refs, said_titles, titles, title_places, matches, chosen):
+    """The one person among ``refs`` whose office the story names, or None."""
+    places = None
+    found = []
+    for ref in refs:
+        place = title_places.get(ref)
+        if place is None or not any(
+            evidence.title_fits(said, titles.get(ref, frozenset())) for said in said_titles
+        ):
+            continue
+        if places is None:
+            places = {
+                ref
+                for index in chosen
+                for ref, is_name in matches[index][2]
+                if is_name and ref[0] == "place"
+            }
+        if ("place", place) in places:
+            found.append(ref)
+    return found[0] if len(found) == 1 else None
 
 
 def _not_namesakes(text, start, end, refs, viable):
