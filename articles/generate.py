@@ -132,6 +132,8 @@ def _entity_row(model, pk, entity_name, tag, anchor, **fields):
         "slug": slug,
         "name": entity_name,
         "aliases": json.dumps([]),
+        "never_link": json.dumps([]),
+        "ambiguous": False,
         "created_at": anchor,
         "updated_at": anchor,
         "image_id": None,
