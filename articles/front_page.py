@@ -15,11 +15,10 @@ A fixed number of queries whatever the number of stories, pins or blocks.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Q, Window
+from django.db.models import F, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from articles import responsive
 from articles.models import Article, FrontBlock, FrontPage, FrontPin
 from articles.models.front import BLOCK_STORIES, TOP_STORIES
 
@@ -40,8 +39,9 @@ class Front:
         return [*shown, *self.top, *(story for _, stories in self.blocks for story in stories)]
 
 
-def assemble(now=None):
-    """The front as it stands at ``now``."""
+def assemble(now=None, *, beside=()):
+    """The front as it stands at ``now``; ``beside`` are other teasers on its page (read
+    with ``for_front``), whose authors and pictures are read with the front's."""
     now = now or timezone.now()
     arrangement = FrontPage.objects.filter(pk=FRONT).values("lead_id", "lead_until").first()
     lead_id, ends = None, []
@@ -72,6 +72,8 @@ def assemble(now=None):
     changes_at = min((end for end in ends if end is not None), default=None)
     front = Front(lead=lead, top=top[:TOP_STORIES], changes_at=changes_at)
     front.blocks = _blocks(now, exclude=[story.pk for story in front.stories])
+    # Every list's authors and pictures in one query each, whatever the number of lists.
+    prefetch_related_objects([*front.stories, *beside], *Article.objects.front_prefetches())
     return front
 
 
@@ -92,7 +94,7 @@ def _blocks(now, *, exclude):
         Article.objects.public()
         .filter(section__in=[block.section_id for block in blocks])
         .exclude(pk__in=exclude)
-        .for_front(specs=responsive.TEASER_SPECS)
+        .for_front()
         .annotate(rank=newest_in_section)
         .filter(rank__lte=BLOCK_STORIES)
     )

@@ -109,12 +109,17 @@ class HomeView(UncountedListView):
     context_object_name = "articles"
 
     def get_queryset(self):
+        # The first page's latest stories are read with the front's teasers, whose
+        # authors and pictures the front reads once for all (front_page.assemble).
+        if self.request.GET.get("page", "1") == "1":
+            return Article.objects.public().for_front()
         return Article.objects.public().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if context["page_obj"].number == 1:
-            context["front"] = front_page.assemble()
+        page = context["page_obj"]
+        if page.number == 1:
+            context["front"] = front_page.assemble(beside=page.object_list)
         return context
 
     def render_to_response(self, context, **kwargs):

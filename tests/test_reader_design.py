@@ -470,10 +470,9 @@ class TestStylesheet:
 
 
 # The front: its arrangement and its pins (two small queries), the lead and top stories,
-# the blocks and their stories, the page of latest (each list with its authors and
-# renditions prefetched), and the page cache's next publication. A front whose blocks
-# are empty skips their two prefetches: fewer, never more.
-FRONT_QUERIES = 13
+# the blocks and their stories, the page of latest, the authors and the renditions of
+# all of them (one query each for every list), and the page cache's next publication.
+FRONT_QUERIES = 9
 SECTION_QUERIES = 6
 # A story with its links and pictures, the related list, and one query for each of the
 # two "More about" blocks.

@@ -336,9 +336,10 @@ class TestTeasers:
 # also reads its related stories and "More about" its main place.
 ARTICLE_QUERIES = 9
 LIST_QUERIES = 6
-# The front above the latest: its pins, its stories with their authors and renditions
-# (tests/test_reader_design.py counts a front with section blocks).
-HOME_QUERIES = 13
+# The front above the latest: its arrangement and pins, its stories and the latest, one
+# query for all their authors and one for all their renditions, the navigation and the
+# footer (tests/test_reader_design.py counts a front with section blocks).
+HOME_QUERIES = 10
 
 
 def stories_with_pictures(n, **links):

@@ -238,10 +238,22 @@ class ArticleQuerySet(models.QuerySet):
             Rendition.objects.for_pages(specs=responsive.TEASER_SPECS),
         )
 
-    def for_front(self, *, specs=responsive.FRONT_SPECS):
-        """A teaser on the front: a listing's, with the crops the front shows (the lead's
-        large picture); ``specs`` for a block, whose teasers are a listing's size."""
-        return self._teasers(Rendition.objects.for_pages(specs=specs))
+    def for_front(self):
+        """A teaser on the front, its authors and pictures not read yet: the front reads
+        them once for all its lists (``front_prefetches``)."""
+        return self._teaser_rows()
+
+    @staticmethod
+    def front_prefetches():
+        """The authors and renditions of every teaser on the front, for
+        ``prefetch_related_objects``: the lead's large crops, and the others' (a subset)."""
+        return [
+            Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
+            Prefetch(
+                "lead_image__renditions",
+                queryset=Rendition.objects.for_pages(specs=responsive.FRONT_SPECS),
+            ),
+        ]
 
     # What a teaser shows of its lead image, and a feed item besides (its caption and credit).
     TEASER_IMAGE_FIELDS = ("lead_image__id", "lead_image__alt_text")
@@ -252,14 +264,16 @@ class ArticleQuerySet(models.QuerySet):
     )
 
     def _teasers(self, renditions, *, fields=(), image_fields=TEASER_IMAGE_FIELDS):
+        return self._teaser_rows(fields=fields, image_fields=image_fields).prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
+            Prefetch("lead_image__renditions", queryset=renditions),
+        )
+
+    def _teaser_rows(self, *, fields=(), image_fields=TEASER_IMAGE_FIELDS):
         image = "lead_image__source" if "lead_image__source__id" in image_fields else "lead_image"
         return (
             self.select_related("source", "dateline", "section", image)
             .only(*self.LISTING_FIELDS, *fields, *image_fields)
-            .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.only("id", "slug", "name")),
-                Prefetch("lead_image__renditions", queryset=renditions),
-            )
             .newest_first()
         )
 
